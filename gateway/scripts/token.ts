@@ -1,0 +1,66 @@
+/**
+ * Prints a signed HS256 JWT for the local stack:
+ *   npm run token -- --customer <id> [--role admin] [--ttl 1h] [--secret-file PATH]
+ * The secret is the one the stack launcher created (.data/auth/jwt-secret at the repo root).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SignJWT } from 'jose';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const defaultSecretFile = path.join(repoRoot, '.data/auth/jwt-secret');
+
+function customerId(value: string): string {
+  if (value.length < 1 || value.length > 128) throw new InvalidArgumentError('must be 1 to 128 characters');
+  return value;
+}
+
+function ttl(value: string): string {
+  // jose's time span syntax: a number and a unit, e.g. 30s, 15m, 1h, 7d.
+  if (!/^\d+\s?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i.test(value)) {
+    throw new InvalidArgumentError('use a number and a unit, e.g. 30m, 1h, 7d');
+  }
+  return value;
+}
+
+const program = new Command()
+  .name('token')
+  .description('Print a signed development JWT accepted by the running gateway')
+  .requiredOption('--customer <id>', 'customer id (the token subject)', customerId)
+  .addOption(new Option('--role <role>', 'caller role').choices(['customer', 'admin']).default('customer'))
+  .option('--ttl <span>', 'lifetime of the token', ttl, '1h')
+  .option('--secret-file <path>', 'HS256 secret file', defaultSecretFile)
+  .option('--issuer <iss>', 'token issuer (JWT_ISSUER of the gateway)', 'tributary')
+  .option('--audience <aud>', 'token audience (JWT_AUDIENCE of the gateway)', 'tributary')
+  .parse();
+
+const options = program.opts<{
+  customer: string;
+  role: 'customer' | 'admin';
+  ttl: string;
+  secretFile: string;
+  issuer: string;
+  audience: string;
+}>();
+
+let secret: string;
+try {
+  secret = (await readFile(options.secretFile, 'utf8')).trim();
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  process.stderr.write(`no JWT secret at ${options.secretFile}: start the stack first (npm run dev) or pass --secret-file\n`);
+  process.exit(1);
+}
+
+const token = await new SignJWT({ role: options.role })
+  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  .setSubject(options.customer)
+  .setIssuer(options.issuer)
+  .setAudience(options.audience)
+  .setIssuedAt()
+  .setExpirationTime(options.ttl)
+  .sign(new TextEncoder().encode(secret));
+
+process.stdout.write(`${token}\n`);

@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Logger } from '@tributary/events/telemetry';
+import { ActorForwardingDataSource, type GatewayContext } from './auth/actor-data-source.ts';
+import type { TokenVerifier } from './auth/verify-token.ts';
+import type { GatewayConfig } from './config.ts';
+import { checkReadiness } from './health/readiness.ts';
+import { createRequestHandler, GRAPHQL_PATH } from './http/request-handler.ts';
+import { subgraphEndpoints } from './supergraph/subgraph-endpoints.ts';
+
+export interface GatewayDeps {
+  config: Pick<GatewayConfig, 'host' | 'port' | 'subgraphUrlOverrides' | 'readyTimeoutMs' | 'shutdownGraceMs'>;
+  logger: Logger;
+  /** The composed supergraph SDL (see npm run compose:supergraph). */
+  supergraphSdl: string;
+  verifyToken: TokenVerifier;
+}
+
+export interface GatewayApp {
+  /**
+   * The HTTP server; exposed so a graphql-ws WebSocketServer can later share it (same port,
+   * path /graphql) and register its own cleanup before `stop`.
+   */
+  httpServer: Server;
+  /** Loads the supergraph, then listens; resolves with the GraphQL endpoint URL. */
+  start(): Promise<string>;
+  /** Stops accepting connections, lets in-flight requests finish (up to the grace period), stops the gateway. */
+  stop(): Promise<void>;
+}
+
+export function createGatewayApp(deps: GatewayDeps): GatewayApp {
+  const { config, logger } = deps;
+  const endpoints = subgraphEndpoints(deps.supergraphSdl, config.subgraphUrlOverrides);
+  const urlByName = new Map(endpoints.map((e) => [e.name, e.url]));
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: deps.supergraphSdl,
+    logger,
+    buildService: ({ name, url }) => new ActorForwardingDataSource({ url: urlByName.get(name) ?? url }),
+  });
+
+  const httpServer = createServer();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs })],
+  });
+
+  // Not ready before the supergraph is loaded, nor once shutdown began (load balancers stop routing here).
+  let accepting = false;
+  httpServer.on(
+    'request',
+    createRequestHandler({
+      apollo,
+      verifyToken: deps.verifyToken,
+      logger,
+      readiness: () => checkReadiness({ supergraphLoaded: accepting, endpoints, timeoutMs: config.readyTimeoutMs }),
+    }),
+  );
+
+  return {
+    httpServer,
+    async start() {
+      await apollo.start();
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      accepting = true;
+      const { port } = httpServer.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      logger.info({ subgraphs: endpoints }, 'gateway started');
+      return `http://${host}:${port}${GRAPHQL_PATH}`;
+    },
+    async stop() {
+      accepting = false;
+      // ApolloServer.stop runs the drain plugin (closes the HTTP server gracefully), then stops the gateway.
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration, parsed from the environment once at start. This is the only file
+ * that reads process.env; everything else gets a GatewayConfig passed in.
+ *
+ * GATEWAY_HOST defaults to 127.0.0.1 so a developer's gateway is not exposed on the network by
+ * accident; in a container it must be 0.0.0.0 (docker-compose sets it).
+ */
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  SUPERGRAPH_PATH: z.string().min(1).default('supergraph.graphql'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
+  JWT_SECRET_FILE: z.string().min(1).optional(),
+  JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).default('tributary'),
+  JWT_AUDIENCE: z.string().min(1).default('tributary'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+const KEY_SOURCE_PROBLEM =
+  'set exactly one of JWT_SECRET, JWT_SECRET_FILE (HS256, development; `npm run dev` creates .data/auth/jwt-secret) or JWKS_URL (production)';
+
+/** Where token signatures are checked against: a shared HS256 secret (dev) or a JWKS endpoint (production). */
+export type AuthKeySource =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'secret-file'; path: string }
+  | { kind: 'jwks'; url: string };
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  supergraphPath: string;
+  /** Per-subgraph routing URL overrides from SUBGRAPH_URL_<NAME>, keyed by the lower-cased subgraph name. */
+  subgraphUrlOverrides: Record<string, string>;
+  auth: { keys: AuthKeySource; issuer: string; audience: string };
+  logLevel: (typeof logLevels)[number];
+  readyTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
+const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
+
+/** SUBGRAPH_URL_<NAME> names a subgraph by its supergraph.yaml name, upper-cased, `-` written as `_`. */
+export function subgraphEnvName(subgraphName: string): string {
+  return SUBGRAPH_URL_PREFIX + subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+function readSubgraphUrlOverrides(env: NodeJS.ProcessEnv): { overrides: Record<string, string>; problems: string[] } {
+  const overrides: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith(SUBGRAPH_URL_PREFIX) || !value) continue;
+    const url = z.url({ protocol: /^https?$/ }).safeParse(value);
+    if (!url.success) problems.push(`${key}: must be an http(s) URL, got ${JSON.stringify(value)}`);
+    else overrides[key.slice(SUBGRAPH_URL_PREFIX.length).toLowerCase()] = url.data;
+  }
+  return { overrides, problems };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = envSchema.safeParse(env);
+  const subgraphs = readSubgraphUrlOverrides(env);
+  const problems = [...subgraphs.problems];
+  // Checked outside zod so this problem is reported together with any others.
+  const keySources = [env['JWT_SECRET'], env['JWT_SECRET_FILE'], env['JWKS_URL']].filter(Boolean).length;
+  if (keySources !== 1) problems.unshift(KEY_SOURCE_PROBLEM);
+  if (!parsed.success) problems.unshift(z.prettifyError(parsed.error));
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`invalid gateway configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const keys: AuthKeySource = e.JWKS_URL
+    ? { kind: 'jwks', url: e.JWKS_URL }
+    : e.JWT_SECRET_FILE
+      ? { kind: 'secret-file', path: e.JWT_SECRET_FILE }
+      : { kind: 'secret', secret: e.JWT_SECRET as string };
+  return {
+    port: e.GATEWAY_PORT,
+    host: e.GATEWAY_HOST,
+    supergraphPath: e.SUPERGRAPH_PATH,
+    subgraphUrlOverrides: subgraphs.overrides,
+    auth: { keys, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    logLevel: e.LOG_LEVEL,
+    readyTimeoutMs: e.READY_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,88 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import cors from 'cors';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '@tributary/events/telemetry';
+import type { GatewayContext } from '../auth/actor-data-source.ts';
+import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
+import type { ReadinessReport } from '../health/readiness.ts';
+import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface RequestHandlerDeps {
+  apollo: ApolloServer<GatewayContext>;
+  verifyToken: TokenVerifier;
+  readiness: () => Promise<ReadinessReport>;
+  logger: Logger;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+function unauthenticated(reason: string): GraphQLError {
+  return new GraphQLError(reason, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
+    },
+  });
+}
+
+/**
+ * The gateway's HTTP routes: GET /health (liveness), GET /ready (readiness), and /graphql
+ * served by Apollo Server. Authentication happens while building the GraphQL context, so a bad
+ * token fails the request before any query planning or subgraph call.
+ */
+export function createRequestHandler(deps: RequestHandlerDeps): RequestListener {
+  // Tokens travel in the Authorization header, not cookies, so allowing any origin exposes nothing.
+  const corsMiddleware = cors();
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const httpGraphQLRequest = await toHTTPGraphQLRequest(req, url, BODY_LIMIT_BYTES);
+    const response = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => {
+        try {
+          return { actor: await deps.verifyToken(req.headers.authorization) };
+        } catch (error) {
+          if (error instanceof AuthenticationError) throw unauthenticated(error.message);
+          throw error;
+        }
+      },
+    });
+    await writeHTTPGraphQLResponse(res, response);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const method = req.method ?? 'GET';
+    if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url);
+    if (url.pathname === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/ready' && method === 'GET') {
+      const report = await deps.readiness();
+      return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
+    }
+    sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready'] });
+  }
+
+  return (req, res) => {
+    corsMiddleware(req, res, (corsError?: unknown) => {
+      const handled = corsError ? Promise.reject(corsError) : route(req, res);
+      handled.catch((error: unknown) => {
+        if (error instanceof BadRequestBodyError) {
+          sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+          return;
+        }
+        deps.logger.error({ err: error, url: req.url }, 'request failed');
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      });
+    });
+  };
+}
