@@ -1,0 +1,32 @@
+import type { Actor } from '@tributary/events/contracts';
+import type { PlaceOrderInput } from './limits.ts';
+
+/**
+ * Commands carry everything a decision needs, including the time (`now`) and ids, so `decide`
+ * stays pure. Every command names its order: the decider uses it in errors (a NOT_FOUND needs an
+ * id) and checks it against the loaded state to catch wiring mistakes.
+ */
+export interface PlaceOrder {
+  type: 'PlaceOrder';
+  /** orderId, customerId, items, idempotencyKey?: validated with placeOrderInputSchema. */
+  data: PlaceOrderInput & { now: Date };
+}
+
+export interface ConfirmOrder {
+  type: 'ConfirmOrder';
+  data: { orderId: string; paymentId: string; now: Date };
+}
+
+export interface CancelOrder {
+  type: 'CancelOrder';
+  /** `'system'` when the saga cancels (stock rejected, payment declined). */
+  data: { orderId: string; reason: string; cancelledBy: Actor | 'system'; now: Date };
+}
+
+export interface MarkOrderShipped {
+  type: 'MarkOrderShipped';
+  data: { orderId: string; now: Date };
+}
+
+export type OrderCommand = PlaceOrder | ConfirmOrder | CancelOrder | MarkOrderShipped;
+export type OrderCommandType = OrderCommand['type'];

@@ -1,0 +1,81 @@
+import { DeciderSpecification } from '@tributary/events/testing';
+import { describe, expect, it } from 'vitest';
+import { orderDecider } from '../../src/domain/decider.ts';
+import {
+  OrderForbiddenError,
+  OrderNotFoundError,
+  OrderStateConflictError,
+  OrderValidationError,
+} from '../../src/domain/errors.ts';
+import { CANCEL_REASON_MAX_LENGTH } from '../../src/domain/limits.ts';
+import {
+  admin,
+  cancelOrder,
+  customer,
+  orderCancelled,
+  orderConfirmed,
+  orderPlaced,
+  orderShipped,
+  otherCustomer,
+} from './fixtures.ts';
+
+const given = DeciderSpecification.for(orderDecider);
+
+describe('CancelOrder', () => {
+  it('cancels a pending order, recording who and why', () => {
+    given([orderPlaced()]).when(cancelOrder()).then([orderCancelled()]);
+  });
+
+  it('cancels a confirmed order, recording that it was confirmed (payment will refund)', () => {
+    given([orderPlaced(), orderConfirmed()])
+      .when(cancelOrder({ cancelledBy: 'system', reason: 'payment reversed' }))
+      .then([orderCancelled({ cancelledBy: 'system', reason: 'payment reversed', previousStatus: 'CONFIRMED' })]);
+  });
+
+  it("lets an admin cancel anyone's order", () => {
+    given([orderPlaced()]).when(cancelOrder({ cancelledBy: admin })).then([orderCancelled({ cancelledBy: admin })]);
+  });
+
+  it('trims the reason', () => {
+    given([orderPlaced()]).when(cancelOrder({ reason: '  too slow ' })).then([orderCancelled({ reason: 'too slow' })]);
+  });
+
+  it("is FORBIDDEN for a customer cancelling another customer's order", () => {
+    const error = given([orderPlaced()]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderForbiddenError);
+    expect(error.code).toBe('FORBIDDEN');
+  });
+
+  it('is NOT_FOUND for an order never placed', () => {
+    given([]).when(cancelOrder()).thenThrows(OrderNotFoundError, (e) => e.orderId === 'order-1');
+  });
+
+  it('is a CONFLICT to cancel twice', () => {
+    const error = given([orderPlaced(), orderCancelled()])
+      .when(cancelOrder())
+      .thenThrows(OrderStateConflictError, (e) => e.status === 'CANCELLED' && e.command === 'cancel');
+    expect(error.code).toBe('CONFLICT');
+  });
+
+  it('is a CONFLICT once shipped', () => {
+    given([orderPlaced(), orderConfirmed(), orderShipped()])
+      .when(cancelOrder({ cancelledBy: admin }))
+      .thenThrows(OrderStateConflictError, (e) => e.status === 'SHIPPED');
+  });
+
+  describe('rejects bad input with BAD_USER_INPUT', () => {
+    it.each([
+      ['an empty reason', { reason: '   ' }, 'reason'],
+      ['an overlong reason', { reason: 'x'.repeat(CANCEL_REASON_MAX_LENGTH + 1) }, 'reason'],
+      ['an unknown canceller', { cancelledBy: 'somebody' as never }, 'cancelledBy'],
+      ['a malformed actor', { cancelledBy: { customerId: '', role: 'customer' as const } }, 'cancelledBy'],
+    ])('%s', (_name, data, path) => {
+      given([orderPlaced()])
+        .when(cancelOrder(data))
+        .thenThrows(OrderValidationError, (e) => e.path.startsWith(path));
+    });
+  });
+
+  it('checks ownership with the actor, not only the role', () => {
+    given([orderPlaced()]).when(cancelOrder({ cancelledBy: customer })).then([orderCancelled({ cancelledBy: customer })]);
+  });
+});
