@@ -6,7 +6,7 @@ import type { Logger } from '@tributary/events/telemetry';
 import type { GatewayContext } from '../auth/actor-data-source.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
 import type { ReadinessReport } from '../health/readiness.ts';
-import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/events/http';
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT_BYTES = 1024 * 1024;

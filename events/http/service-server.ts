@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { Registry } from 'prom-client';
+import type { HealthReport } from '../telemetry/health.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface ServiceServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Readiness: every dependency the service needs to do useful work. */
+  ready: () => Promise<HealthReport>;
+  metrics: Registry;
+  logger: Logger;
+}
+
+export interface ServiceServer {
+  httpServer: Server;
+  /** Listens and resolves with the GraphQL endpoint URL. */
+  listen(port: number, host: string): Promise<string>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The HTTP face every subgraph shares: /graphql (Apollo Server), GET /health (liveness: the
+ * process answers), GET /ready (readiness: its dependencies answer), GET /metrics (Prometheus).
+ * Apollo's ApolloServerPluginDrainHttpServer should be given `httpServer` for graceful stops.
+ */
+export function createServiceServer<TContext extends BaseContext>(options: ServiceServerOptions<TContext>): ServiceServer {
+  const { apollo, logger } = options;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://service.local');
+    const method = req.method ?? 'GET';
+    if (url.pathname === GRAPHQL_PATH) {
+      const httpGraphQLRequest = await toHTTPGraphQLRequest(req, url, BODY_LIMIT_BYTES);
+      const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
+      return writeHTTPGraphQLResponse(res, response);
+    }
+    if (method !== 'GET') return sendJson(res, 405, { error: `${method} not allowed on ${url.pathname}` });
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/ready') {
+      const report = await options.ready();
+      return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+    }
+    if (url.pathname === '/metrics') {
+      res.setHeader('content-type', options.metrics.contentType);
+      res.end(await options.metrics.metrics());
+      return;
+    }
+    sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready', '/metrics'] });
+  }
+
+  const httpServer = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof BadRequestBodyError) {
+        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      logger.error({ err: error, url: req.url }, 'request failed');
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  });
+
+  return {
+    httpServer,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = host.includes(':') ? `[${host}]` : host;
+          resolve(`http://${shownHost}:${address.port}${GRAPHQL_PATH}`);
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  createConsumerRunner,
+  createEventStore,
+  createKeyClaims,
+  createOutboxRelay,
+  ensureTopics,
+  type OutboxRelay,
+} from '@tributary/events/bus';
+import { TOPICS } from '@tributary/events/contracts';
+import { createServiceServer } from '@tributary/events/http';
+import { createHealth, createMetricsRegistry, type Logger } from '@tributary/events/telemetry';
+import { parse } from 'graphql';
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { createOrderCommands } from './commands/order-commands.ts';
+import type { OrderConfig } from './config.ts';
+import { projectOrderEvent } from './projections/order-projector.ts';
+import { orderReadModel } from './projections/order-read-model.ts';
+import { contextFromHeaders, type OrderContext } from './resolvers/context.ts';
+import { createResolvers } from './resolvers/index.ts';
+import { createOrderQueries } from './resolvers/order-queries.ts';
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface OrderAppDeps {
+  config: Pick<OrderConfig, 'port' | 'host' | 'kafkaPartitions'>;
+  logger: Logger;
+  connection: Connection;
+  kafka: Kafka;
+  now?: () => Date;
+  newId?: () => string;
+  /** Consumer group of the read-model projector; tests give each run its own. */
+  projectorGroupId?: string;
+}
+
+export interface OrderApp {
+  /** Creates indexes and topics, starts the relay and the projector, then serves; resolves with the URL. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  relay: OutboxRelay;
+}
+
+/** The order service, wired from its dependencies (the only wiring point). */
+export function createOrderApp(deps: OrderAppDeps): OrderApp {
+  const { config, logger, connection, kafka } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+
+  const relay = createOutboxRelay({ connection, kafka, logger: logger.child({ component: 'outbox-relay' }) });
+  const store = createEventStore({ connection, aggregateType: 'order', onAppended: () => relay.notify() });
+  const keyClaims = createKeyClaims(connection);
+  const readModel = orderReadModel(connection);
+  const commands = createOrderCommands({ store, keyClaims, now, newId });
+  const queries = createOrderQueries(readModel);
+
+  const projector = createConsumerRunner({
+    kafka,
+    groupId: deps.projectorGroupId ?? 'order.read-model',
+    topics: [TOPICS.order],
+    fromBeginning: true,
+    retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 },
+    logger: logger.child({ component: 'order-projector' }),
+    handle: async (envelope) => {
+      await projectOrderEvent(readModel, envelope);
+    },
+  });
+
+  const metrics = createMetricsRegistry({ service: 'order' });
+  const ready = createHealth({
+    mongodb: async () => connection.db?.admin().ping(),
+    kafka: async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.describeCluster();
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  });
+
+  const apollo = new ApolloServer<OrderContext>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: createResolvers({ commands, queries }) as never }),
+    logger,
+  });
+  const server = createServiceServer({
+    apollo,
+    context: async (req) => contextFromHeaders(req.headers),
+    ready,
+    metrics,
+    logger,
+  });
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server.httpServer }));
+
+  return {
+    relay,
+    async start() {
+      await Promise.all([store.init(), keyClaims.init(), readModel.createCollection().catch(ignoreExists), readModel.init()]);
+      await readModel.createIndexes();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, [TOPICS.order], config.kafkaPartitions);
+      } finally {
+        await admin.disconnect();
+      }
+      await relay.start();
+      await projector.start();
+      await apollo.start();
+      const url = await server.listen(config.port, config.host);
+      logger.info({ url }, 'order subgraph started');
+      return url;
+    },
+    async stop() {
+      // Stop taking requests first, then let the relay and the projector finish what they hold.
+      await apollo.stop();
+      await Promise.all([projector.stop(), relay.stop()]);
+    },
+  };
+}
+
+function ignoreExists(error: unknown): void {
+  if ((error as { code?: number }).code !== 48) throw error;
+}
