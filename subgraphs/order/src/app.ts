@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
+  createBusMetrics,
   createConsumerRunner,
   createEventStore,
   createKeyClaims,
@@ -51,7 +52,14 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
 
-  const relay = createOutboxRelay({ connection, kafka, logger: logger.child({ component: 'outbox-relay' }) });
+  const metrics = createMetricsRegistry({ service: 'order' });
+  const busMetrics = createBusMetrics(metrics);
+  const relay = createOutboxRelay({
+    connection,
+    kafka,
+    logger: logger.child({ component: 'outbox-relay' }),
+    hooks: busMetrics.relayHooks,
+  });
   const store = createEventStore({ connection, aggregateType: 'order', onAppended: () => relay.notify() });
   const keyClaims = createKeyClaims(connection);
   const readModel = orderReadModel(connection);
@@ -65,12 +73,12 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     fromBeginning: true,
     retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 },
     logger: logger.child({ component: 'order-projector' }),
+    hooks: busMetrics.consumerHooks,
     handle: async (envelope) => {
       await projectOrderEvent(readModel, envelope);
     },
   });
 
-  const metrics = createMetricsRegistry({ service: 'order' });
   const ready = createHealth({
     mongodb: async () => connection.db?.admin().ping(),
     kafka: async () => {

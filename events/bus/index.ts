@@ -1,0 +1,36 @@
+// The event runtime every service wires in app.ts: an event store that doubles as the outbox,
+// the relay that drains it into Kafka, and the consumer side (retries, DLQ, exactly-once effects).
+export { applyOnce, APPLIED_EVENT_IDS_FIELD, type ApplyOnceOptions } from './apply-once.ts';
+export { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
+export { createBusMetrics, type BusMetrics } from './bus-metrics.ts';
+export { commitModel, COMMITS_COLLECTION, type StoredCommit } from './commit-model.ts';
+export {
+  createConsumerRunner,
+  type ConsumerRunner,
+  type ConsumerRunnerHooks,
+  type ConsumerRunnerOptions,
+  type HandlerContext,
+} from './consumer-runner.ts';
+export { DLQ_HEADERS, fromDeadLetter, toDeadLetter } from './dlq.ts';
+export { parseCatalogueEvent, topicOfEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
+export { ConcurrencyError, isDuplicateKeyError, MalformedMessageError } from './errors.ts';
+export { createEventStore, type AppendResult, type EventStore, type EventStoreOptions } from './event-store.ts';
+export { createKeyClaims, type KeyClaim, type KeyClaims } from './idempotency-keys.ts';
+export {
+  decodeMessageValue,
+  ENVELOPE_CONTENT_TYPE,
+  envelopeToMessage,
+  EVENT_HEADERS,
+  headersToStrings,
+} from './kafka-message.ts';
+export { createLease, type Lease, type LeaseOptions } from './lease.ts';
+export {
+  createOutboxRelay,
+  type OutboxRelay,
+  type OutboxRelayHooks,
+  type OutboxRelayOptions,
+  type OutboxRelayStatus,
+} from './outbox-relay.ts';
+export { replayDlq, type ReplayDlqOptions } from './replay-dlq.ts';
+export { ensureTopics } from './topics.ts';
+export { handleCommand, type CommandHandlerDeps, type CommandMetadata, type CommandResult } from './command-handler.ts';
