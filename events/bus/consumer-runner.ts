@@ -4,7 +4,7 @@ import { dlqTopic, InvalidEventError, type AnyEventEnvelope } from '../contracts
 import { toDeadLetter } from './dlq.ts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
 import { MalformedMessageError } from './errors.ts';
-import { decodeMessageValue, headersToStrings } from './kafka-message.ts';
+import { decodeMessageValue, headersToStrings, BUS_PRODUCER_CONFIG } from './kafka-message.ts';
 import { silentLogger, type Logger } from './logger.ts';
 
 export interface HandlerContext {
@@ -62,7 +62,7 @@ export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(o
   const parse = (options.parse ?? parseCatalogueEvent) as EnvelopeParser<E>;
   const consumer = options.kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
   const ownsProducer = !options.producer;
-  const producer = options.producer ?? options.kafka.producer({ maxInFlightRequests: 1 });
+  const producer = options.producer ?? options.kafka.producer(BUS_PRODUCER_CONFIG);
   let started = false;
 
   async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {

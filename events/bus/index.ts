@@ -17,6 +17,7 @@ export { ConcurrencyError, isDuplicateKeyError, MalformedMessageError } from './
 export { createEventStore, type AppendResult, type EventStore, type EventStoreOptions } from './event-store.ts';
 export { createKeyClaims, type KeyClaim, type KeyClaims } from './idempotency-keys.ts';
 export {
+  BUS_PRODUCER_CONFIG,
   decodeMessageValue,
   ENVELOPE_CONTENT_TYPE,
   envelopeToMessage,

@@ -1,4 +1,4 @@
-import type { IHeaders, Message } from 'kafkajs';
+import { Partitioners, type IHeaders, type Message, type ProducerConfig } from 'kafkajs';
 import type { BusEnvelope } from './envelope.ts';
 import { MalformedMessageError } from './errors.ts';
 
@@ -54,3 +54,14 @@ export function decodeMessageValue(value: Buffer | string | null): unknown {
     throw new MalformedMessageError(`message value is not JSON: ${(error as Error).message}`);
   }
 }
+
+/**
+ * Producer settings every bus producer shares. The explicit default partitioner is the Java
+ * client's murmur2 one, so a key lands on the same partition whichever client produced it (and
+ * kafkajs stops warning about its v2 partitioner change). One request in flight keeps the order
+ * of sends on a partition even across retries.
+ */
+export const BUS_PRODUCER_CONFIG = {
+  createPartitioner: Partitioners.DefaultPartitioner,
+  maxInFlightRequests: 1,
+} as const satisfies ProducerConfig;

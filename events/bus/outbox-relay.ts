@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { backoffDelay, sleep } from './backoff.ts';
 import { commitModel, COMMITS_COLLECTION } from './commit-model.ts';
 import { topicOfEvent, type BusEnvelope } from './envelope.ts';
-import { envelopeToMessage } from './kafka-message.ts';
+import { envelopeToMessage, BUS_PRODUCER_CONFIG } from './kafka-message.ts';
 import { createLease } from './lease.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { selectPublishable, type PendingCommit } from './publishable.ts';
@@ -68,7 +68,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   if (!options.producer && !options.kafka) throw new TypeError('createOutboxRelay needs kafka or producer');
   // One request in flight keeps a retried send from overtaking the next one (ordering).
   const producer =
-    options.producer ?? options.kafka!.producer({ maxInFlightRequests: 1, ...options.producerConfig });
+    options.producer ?? options.kafka!.producer({ ...BUS_PRODUCER_CONFIG, ...options.producerConfig });
   const lease = createLease({
     connection: options.connection,
     name: options.leaseName ?? `outbox-relay:${options.collection ?? COMMITS_COLLECTION}`,

@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { dlqTopic } from '../contracts/index.ts';
 import { fromDeadLetter } from './dlq.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { BUS_PRODUCER_CONFIG } from './kafka-message.ts';
 
 export interface ReplayDlqOptions {
   kafka: Kafka;
@@ -39,7 +40,7 @@ export async function replayDlq(options: ReplayDlqOptions): Promise<{ replayed: 
   }
   if (remaining.size === 0) return { replayed: 0 };
 
-  const producer = options.producer ?? options.kafka.producer({ maxInFlightRequests: 1 });
+  const producer = options.producer ?? options.kafka.producer(BUS_PRODUCER_CONFIG);
   const consumer = options.kafka.consumer({ groupId });
   let replayed = 0;
   let finish!: () => void;

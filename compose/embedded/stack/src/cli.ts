@@ -1,0 +1,76 @@
+/**
+ * `npm run dev` / `npm start`: the whole stack in one terminal.
+ *   --watch  restart a subgraph or the gateway when its sources change (dev)
+ *   --fresh  wipe DATA_DIR first (same as `npm run reset`)
+ * Ctrl-C or SIGTERM stops everything in reverse start order and exits 0.
+ */
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { readStackConfig } from './config.ts';
+import { wipeDataDir } from './data-dir.ts';
+import { launchStack, type StackHandle } from './launch.ts';
+import { createPrefixedSink } from './output.ts';
+import { ChildStartError } from './processes.ts';
+import { renderSummaryBox } from './summary.ts';
+
+const options = new Command()
+  .name('tributary-stack')
+  .description('Start Kafka, MongoDB and Redis (embedded unless configured), the subgraphs and the gateway')
+  .option('--watch', 'restart subgraphs and the gateway on source changes', false)
+  .option('--fresh', 'delete DATA_DIR before starting', false)
+  .parse()
+  .opts<{ watch: boolean; fresh: boolean }>();
+
+const sink = createPrefixedSink();
+const log = (message: string) => sink('stack', 'stdout', message);
+const fail = (message: string, lines: string[] = []) => {
+  sink('stack', 'stderr', pc.red(message));
+  for (const line of lines) sink('stack', 'stderr', `  ${line}`);
+};
+
+let handle: StackHandle | undefined;
+let shuttingDown = false;
+
+async function shutdown(signal: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`${signal}: stopping everything`);
+  await handle?.stop();
+  log('stopped');
+  process.exit(exitCode);
+}
+
+// Registered before launching: a Ctrl-C during startup aborts it, which stops what has started
+// so far. The children run in their own process groups, so the terminal's SIGINT reaches only us.
+const startup = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (handle) void shutdown(signal, 0);
+    else if (!startup.signal.aborted) {
+      log(`${signal}: interrupting startup`);
+      startup.abort();
+    }
+  });
+}
+
+try {
+  const config = readStackConfig();
+  if (options.fresh) {
+    await wipeDataDir(config.dataDir, config.repoRoot);
+    log(`wiped ${config.dataDir}`);
+  }
+  handle = await launchStack({ config, watch: options.watch, sink, signal: startup.signal });
+  process.stdout.write(`\n${renderSummaryBox(handle.summary)}\n\n`);
+  const { child, info } = await handle.unexpectedExit;
+  const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+  fail(`${child.name} ${how}; its last lines:`, child.lastLines().slice(-15));
+  await shutdown('failure', 1);
+} catch (error) {
+  if (startup.signal.aborted) {
+    log('stopped');
+    process.exit(0);
+  }
+  if (error instanceof ChildStartError) fail(`startup failed: ${error.message}; its last lines:`, error.lastLines.slice(-15));
+  else fail(`startup failed: ${(error as Error).message}`);
+  process.exit(1);
+}

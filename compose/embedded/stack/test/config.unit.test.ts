@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseStackConfig, StackConfigError } from '../src/config.ts';
+
+const root = '/repo';
+
+describe('parseStackConfig', () => {
+  it('defaults to embedded servers on their usual ports and <repo>/.data', () => {
+    const config = parseStackConfig({ PATH: '/bin' }, root);
+    expect(config.external).toEqual({ kafkaBrokers: undefined, mongoUrl: undefined, redisUrl: undefined });
+    expect(config.embeddedPorts).toEqual({ kafka: 9092, mongo: 27017, redis: 6379 });
+    expect(config.gatewayPort).toBe(4000);
+    expect(config.dataDir).toBe(path.join(root, '.data'));
+    expect(config.logLevel).toBe('info');
+    expect(config.baseEnv).toEqual({ PATH: '/bin' });
+  });
+
+  it('reads real servers, which then replace the embedded ones', () => {
+    const config = parseStackConfig(
+      {
+        KAFKA_BROKERS: 'k1:9092, k2:9093',
+        MONGO_URL: 'mongodb://m1:27017,m2:27017/?replicaSet=rs0',
+        REDIS_URL: 'redis://r:6379',
+      },
+      root,
+    );
+    expect(config.external).toEqual({
+      kafkaBrokers: ['k1:9092', 'k2:9093'],
+      mongoUrl: 'mongodb://m1:27017,m2:27017/?replicaSet=rs0',
+      redisUrl: 'redis://r:6379',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = parseStackConfig({ KAFKA_BROKERS: '', MONGO_URL: ' ', REDIS_URL: '', DATA_DIR: '' }, root);
+    expect(config.external.kafkaBrokers).toBeUndefined();
+    expect(config.external.mongoUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.join(root, '.data'));
+  });
+
+  it('resolves a relative DATA_DIR against the repository root and keeps an absolute one', () => {
+    expect(parseStackConfig({ DATA_DIR: 'tmp/d' }, root).dataDir).toBe(path.join(root, 'tmp/d'));
+    expect(parseStackConfig({ DATA_DIR: '/var/tributary' }, root).dataDir).toBe('/var/tributary');
+  });
+
+  it('names every bad variable at once', () => {
+    const attempt = () =>
+      parseStackConfig({ KAFKA_BROKERS: 'no-port', MONGO_URL: 'http://x', GATEWAY_PORT: '70000', LOG_LEVEL: 'loud' }, root);
+    expect(attempt).toThrow(StackConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['KAFKA_BROKERS', 'MONGO_URL', 'GATEWAY_PORT', 'LOG_LEVEL']) expect(message).toContain(name);
+    }
+  });
+});
