@@ -61,21 +61,23 @@ export async function produce(
 
 /**
  * Consume throughput of a group of `members`: the members first join an empty topic and settle
- * (every partition owned by exactly one member), then pause; `total` messages are produced; the
- * clock runs from resume to the last message counted. Join time and produce time are excluded,
- * so this is the fetch path of a stable group.
+ * (every partition owned by exactly one member). Then, in rounds of at most `chunk` messages:
+ * pause, produce the round, resume, and clock from resume to the round's last message. Join and
+ * produce time are excluded, so this is the fetch path of a stable group. (Rounds keep each
+ * partition's unread data small enough for the mock's in-memory retention; see throughput.ts.)
  */
 export async function consumeWithGroup(
   kafka: Kafka,
   topic: string,
-  { total, valueSize, members, groupId }: { total: number; valueSize: number; members: number; groupId: string },
+  opts: { total: number; chunk: number; valueSize: number; members: number; groupId: string },
 ): Promise<Measurement> {
+  const { total, chunk, valueSize, members, groupId } = opts;
   const consumers: Consumer[] = [];
   const assignments = new Map<number, number[]>();
   const seen = new Set<string>(); // partition:offset, so a redelivery after a rebalance counts once
   let bytes = 0;
-  let countedWhilePaused = 0;
-  let paused = true;
+  let target = 0;
+  let reachedAt = 0; // when seen.size first reached the round's target
   try {
     for (let m = 0; m < members; m++) {
       // Short session: librdkafka's mock holds a rebalance for about a session timeout per
@@ -101,8 +103,8 @@ export async function consumeWithGroup(
             if (seen.has(id)) continue;
             seen.add(id);
             bytes += message.value?.length ?? 0;
-            if (paused) countedWhilePaused++;
           }
+          if (seen.size >= target && reachedAt === 0) reachedAt = performance.now();
         },
       });
       consumers.push(consumer);
@@ -112,14 +114,18 @@ export async function consumeWithGroup(
         throw new Error(`${error.message}; latest assignments: ${JSON.stringify(Object.fromEntries(assignments))}`);
       },
     );
-    for (const consumer of consumers) consumer.pause([{ topic }]);
-    await produce(kafka, topic, { total, perSend: 1000, valueSize });
-    const started = performance.now();
-    paused = false;
-    for (const consumer of consumers) consumer.resume([{ topic }]);
-    await waitFor(`${total} messages consumed by ${groupId}`, () => seen.size >= total, { timeoutMs: 60_000, intervalMs: 5 });
-    const ms = performance.now() - started;
-    if (countedWhilePaused > 0) process.stderr.write(`  note: ${countedWhilePaused} messages arrived while paused\n`);
+    let ms = 0;
+    for (let done = 0; done < total; done = target) {
+      for (const consumer of consumers) consumer.pause([{ topic }]);
+      const round = Math.min(chunk, total - done);
+      await produce(kafka, topic, { total: round, perSend: 1000, valueSize });
+      target = done + round;
+      reachedAt = 0;
+      const started = performance.now();
+      for (const consumer of consumers) consumer.resume([{ topic }]);
+      await waitFor(`${target} messages consumed by ${groupId}`, () => reachedAt > 0, { timeoutMs: 60_000, intervalMs: 5 });
+      ms += reachedAt - started;
+    }
     return { messages: seen.size, bytes, ms };
   } finally {
     await Promise.all(consumers.map((c) => withTimeout('consumer disconnect', c.disconnect(), 10_000).catch(() => undefined)));

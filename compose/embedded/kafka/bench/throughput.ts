@@ -17,7 +17,8 @@ const positiveInt = (value: string) => {
 
 const options = new Command('throughput')
   .description('kafkajs throughput: this broker vs the librdkafka mock cluster (kcat)')
-  .option('--messages <n>', 'messages per batched/consume scenario', positiveInt, 40_000)
+  .option('--messages <n>', 'messages per batched produce scenario', positiveInt, 40_000)
+  .option('--consume-messages <n>', 'messages per consume scenario', positiveInt, 100_000)
   .option('--single-messages <n>', 'messages per one-message-per-send scenario', positiveInt, 2_000)
   .option('--single-concurrency <n>', 'single sends in flight at once (1 = awaited one by one)', positiveInt, 1)
   .addOption(new Option('--fsync <policy>', "this broker's fsync policy").choices(['always', 'never']).default('always'))
@@ -25,7 +26,7 @@ const options = new Command('throughput')
   .option('--no-mock', 'skip the librdkafka mock cluster (e.g. kcat not installed)')
   .option('--no-broker', "skip this project's broker (e.g. to check the mock alone)")
   .parse()
-  .opts<{ only?: string; fsync: 'always' | 'never'; messages: number; singleMessages: number; singleConcurrency: number; mock: boolean; broker: boolean }>();
+  .opts<{ only?: string; fsync: 'always' | 'never'; messages: number; consumeMessages: number; singleMessages: number; singleConcurrency: number; mock: boolean; broker: boolean }>();
 
 interface Scenario {
   name: string;
@@ -34,8 +35,8 @@ interface Scenario {
 
 const sizes = [200, 1024];
 // librdkafka's mock keeps at most 5 MiB per partition and silently drops older batches beyond
-// that (rdkafka_mock.c, mpart->max_size), so a consume run must fit: stay under 3 MiB per partition.
-const consumeTotal = (size: number) => Math.min(options.messages, Math.floor((PARTITIONS * 3 * 1_048_576) / (size + 64)));
+// that (rdkafka_mock.c, mpart->max_size), so each consume round stays under 3 MiB per partition.
+const consumeChunk = (size: number) => Math.floor((PARTITIONS * 3 * 1_048_576) / (size + 64));
 const label = (size: number) => (size === 1024 ? '1 KiB' : `${size} B`);
 const allScenarios: Scenario[] = [
   ...sizes.map((size) => ({
@@ -58,7 +59,8 @@ const allScenarios: Scenario[] = [
       name: `consume ${label(size)}, group of ${members}`,
       run: (t: BenchTarget, topic: string) =>
         consumeWithGroup(createKafka(t.address, 'bench'), topic, {
-          total: consumeTotal(size),
+          total: options.consumeMessages,
+          chunk: consumeChunk(size),
           valueSize: size,
           members,
           groupId: `${topic}-group`,
@@ -120,13 +122,14 @@ const rows: Row[] = scenarios.map((s, i) => ({
 }));
 
 console.log(formatTable(rows));
-const consumeCounts = sizes.map((size) => `${consumeTotal(size)} x ${label(size)}`).join(', ');
+const consumeRounds = sizes.map((size) => `${label(size)}: rounds of <= ${consumeChunk(size)}`).join(', ');
 console.log(
   [
     '',
     `kafkajs 2.2.4, acks=-1, ${PARTITIONS} partitions per topic. Produce: ${options.messages} msgs per batched scenario,`,
     `${options.singleMessages} per single-send scenario (${options.singleConcurrency} send(s) in flight, each awaited).`,
-    `Consume: ${consumeCounts} via eachBatch, timed from resume of a settled, paused group to the last message.`,
+    `Consume: ${options.consumeMessages} msgs per scenario via eachBatch (${consumeRounds}); a settled group is paused, a round`,
+    'is produced, and the clock runs from resume to the round\'s last message (join and produce time excluded).',
     `This broker: child process (tsx CLI), temp data dir, fsync ${options.fsync}. Mock: librdkafka test.mock.num.brokers=1 inside kcat.`,
     `MB/s counts message values only; ratio = this broker msg/s / mock msg/s; total ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   ].join('\n'),
