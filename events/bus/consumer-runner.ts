@@ -3,7 +3,7 @@ import { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
 import { dlqTopic, InvalidEventError, type AnyEventEnvelope } from '../contracts/index.ts';
 import { toDeadLetter } from './dlq.ts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
-import { MalformedMessageError } from './errors.ts';
+import { PermanentMessageError } from './errors.ts';
 import { decodeMessageValue, headersToStrings, BUS_PRODUCER_CONFIG } from './kafka-message.ts';
 import { silentLogger, type Logger } from './logger.ts';
 
@@ -54,7 +54,7 @@ type Outcome = 'done' | 'stopped';
 
 /** Errors no retry can fix: the handler found the event itself unusable. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof MalformedMessageError || error instanceof InvalidEventError;
+  return error instanceof PermanentMessageError || error instanceof InvalidEventError;
 }
 
 export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(options: ConsumerRunnerOptions<E>): ConsumerRunner {
@@ -63,7 +63,9 @@ export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(o
   const consumer = options.kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
   const ownsProducer = !options.producer;
   const producer = options.producer ?? options.kafka.producer(BUS_PRODUCER_CONFIG);
-  let started = false;
+  // The start in progress or done; stop() waits for it, so a stop() that arrives mid-start
+  // cannot be overtaken by a consumer.run() that would then keep a member in the group.
+  let starting: Promise<void> | undefined;
 
   async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
     await producer.send({
@@ -130,21 +132,25 @@ export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(o
 
   return {
     consumer,
-    async start() {
-      if (started) return;
-      started = true;
-      if (ownsProducer) await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
+    start() {
+      starting ??= (async () => {
+        if (ownsProducer) await producer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+        await consumer.run({
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          eachBatch,
+        });
+      })();
+      return starting;
     },
     async stop() {
-      if (!started) return;
-      started = false;
+      if (!starting) return;
+      const started = starting;
+      starting = undefined;
+      // A failed start still connected some clients; they are disconnected below all the same.
+      await started.catch(() => undefined);
       // kafkajs stops fetching, waits for the running batch, commits resolved offsets and sends
       // LeaveGroup, so the partitions move to another member without waiting for a session timeout.
       await consumer.disconnect();

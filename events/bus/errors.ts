@@ -14,8 +14,17 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/**
+ * A handler's verdict that retrying this message cannot help (it is unusable, or it depends on
+ * an earlier message that was itself parked): the consumer runner parks it on the DLQ at once
+ * instead of stalling the partition for its whole retry budget.
+ */
+export class PermanentMessageError extends Error {
+  override readonly name: string = 'PermanentMessageError';
+}
+
 /** A message that can never be processed (bad JSON, schema violation): DLQ without retries. */
-export class MalformedMessageError extends Error {
+export class MalformedMessageError extends PermanentMessageError {
   override readonly name = 'MalformedMessageError';
 }
 

@@ -13,7 +13,7 @@ export {
 } from './consumer-runner.ts';
 export { DLQ_HEADERS, fromDeadLetter, toDeadLetter } from './dlq.ts';
 export { parseCatalogueEvent, topicOfEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
-export { ConcurrencyError, isDuplicateKeyError, MalformedMessageError } from './errors.ts';
+export { ConcurrencyError, isDuplicateKeyError, MalformedMessageError, PermanentMessageError } from './errors.ts';
 export { createEventStore, type AppendResult, type EventStore, type EventStoreOptions } from './event-store.ts';
 export { createKeyClaims, type KeyClaim, type KeyClaims } from './idempotency-keys.ts';
 export {

@@ -18,7 +18,8 @@ export interface ReplayDlqOptions {
 /**
  * Republishes every message parked on `<topic>.dlq` up to the DLQ's end as of the call, with its
  * original key, value and headers, to the topic it failed on. Consumers must be idempotent
- * (they are: invariant 3), since a replayed message may have partially run before.
+ * (they are: invariant 3), since a replayed message may have partially run before. Messages
+ * parked after the call (a replayed one failing again) stay uncommitted for the next replay.
  */
 export async function replayDlq(options: ReplayDlqOptions): Promise<{ replayed: number }> {
   const dlq = dlqTopic(options.topic);
@@ -50,15 +51,30 @@ export async function replayDlq(options: ReplayDlqOptions): Promise<{ replayed: 
     await consumer.connect();
     await consumer.subscribe({ topics: [dlq], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const end = remaining.get(partition);
-        if (end === undefined || BigInt(message.offset) >= end) return;
-        const { topic, message: original } = fromDeadLetter(message);
-        await producer.send({ topic: topic ?? options.topic, acks: -1, messages: [original] });
-        replayed += 1;
-        if (BigInt(message.offset) + 1n >= end) {
-          remaining.delete(partition);
-          if (remaining.size === 0) finish();
+      // Offsets are resolved by hand: only replayed messages may move the group's progress.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale }) => {
+        const end = remaining.get(batch.partition);
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          // Parked after the snapshot (e.g. a replayed message that failed again): left
+          // unresolved, so the next replay still finds it; the partition stops fetching.
+          if (end === undefined || BigInt(message.offset) >= end) {
+            pause();
+            return;
+          }
+          const { topic, message: original } = fromDeadLetter(message);
+          await producer.send({ topic: topic ?? options.topic, acks: -1, messages: [original] });
+          replayed += 1;
+          resolveOffset(message.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+          if (BigInt(message.offset) + 1n >= end) {
+            pause();
+            remaining.delete(batch.partition);
+            if (remaining.size === 0) finish();
+            return;
+          }
         }
       },
     });

@@ -14,6 +14,8 @@ const defaultSecretFile = path.join(repoRoot, '.data/auth/jwt-secret');
 
 function customerId(value: string): string {
   if (value.length < 1 || value.length > 128) throw new InvalidArgumentError('must be 1 to 128 characters');
+  // The gateway refuses such a subject (it would alias the trimmed id).
+  if (value.trim() !== value) throw new InvalidArgumentError('must not start or end with whitespace');
   return value;
 }
 

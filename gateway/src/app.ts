@@ -61,27 +61,39 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     }),
   );
 
+  async function startAll(): Promise<string> {
+    await apollo.start();
+    apolloStarted = true;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    accepting = true;
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    logger.info({ subgraphs: endpoints }, 'gateway started');
+    return `http://${host}:${port}${GRAPHQL_PATH}`;
+  }
+
+  // A SIGTERM can arrive during start(): stop() then waits for it to settle (Apollo refuses to
+  // stop a server that is still starting) and stops whatever did start.
+  let starting: Promise<string> | undefined;
+  let apolloStarted = false;
+
   return {
     httpServer,
-    async start() {
-      await apollo.start();
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.port, config.host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
-      accepting = true;
-      const { port } = httpServer.address() as AddressInfo;
-      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      logger.info({ subgraphs: endpoints }, 'gateway started');
-      return `http://${host}:${port}${GRAPHQL_PATH}`;
+    start() {
+      starting ??= startAll();
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => undefined);
       accepting = false;
       // ApolloServer.stop runs the drain plugin (closes the HTTP server gracefully), then stops the gateway.
-      await apollo.stop();
+      if (apolloStarted) await apollo.stop();
     },
   };
 }

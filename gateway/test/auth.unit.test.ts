@@ -68,6 +68,11 @@ describe('createTokenVerifier', () => {
     expect(await rejection(`Bearer ${await token({ sub: '' })}`)).toMatch(/sub/);
   });
 
+  it('rejects a subject with surrounding whitespace, which would alias another customer once trimmed', async () => {
+    expect(await rejection(`Bearer ${await token({ sub: ' alice' })}`)).toBe('token subject is invalid');
+    expect(await rejection(`Bearer ${await token({ sub: 'alice\n' })}`)).toBe('token subject is invalid');
+  });
+
   it('rejects a header that is not a bearer token', async () => {
     expect(await rejection('Basic dXNlcjpwYXNz')).toMatch(/Bearer <JWT>/);
     expect(await rejection('Bearer not-a-jwt')).toBe('token is invalid');

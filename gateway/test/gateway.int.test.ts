@@ -20,6 +20,7 @@ let extra: TinySubgraph;
 let gateway: GatewayApp;
 let graphqlUrl: string;
 let baseUrl: string;
+let supergraph: string;
 
 function sign(customerId: string, key = secret, role = 'customer') {
   return new SignJWT({ role })
@@ -57,6 +58,7 @@ beforeAll(async () => {
     { name: 'accounts', url: accounts.url, sdl: accounts.sdl },
     { name: 'extra', url: extra.url, sdl: extra.sdl },
   ]);
+  supergraph = supergraphSdl;
   gateway = createGatewayApp({
     config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 1000, shutdownGraceMs: 2000 },
     logger: createLogger('gateway-test', 'silent'),
@@ -157,5 +159,19 @@ describe('gateway', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await inFlight).body).toEqual({ data: { slow: 'done' } });
     await expect(fetch(`${baseUrl}/health`)).rejects.toThrow();
+  });
+
+  it('stops cleanly when stop() arrives while start() is still running (SIGTERM during startup)', async () => {
+    const early = createGatewayApp({
+      config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 1000, shutdownGraceMs: 500 },
+      logger: createLogger('gateway-test', 'silent'),
+      supergraphSdl: supergraph,
+      verifyToken: async () => undefined,
+    });
+    const starting = early.start();
+    const [started, stopped] = await Promise.allSettled([starting, early.stop()]);
+    expect(stopped.status).toBe('fulfilled');
+    if (started.status === 'fulfilled') await expect(fetch(started.value.replace(/\/graphql$/, '/health'))).rejects.toThrow();
+    expect(early.httpServer.listening).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ let kafka: Kafka;
 let producer: Producer;
 let connection: Connection;
 const runners: ConsumerRunner[] = [];
-const TOPICS = { dup: 'test.dup', poison: 'test.poison', malformed: 'test.malformed', resume: 'test.resume', abandon: 'test.abandon' };
+const TOPICS = { dup: 'test.dup', poison: 'test.poison', malformed: 'test.malformed', resume: 'test.resume', abandon: 'test.abandon', early: 'test.early-stop' };
 
 function runner(options: Pick<ConsumerRunnerOptions, 'topics' | 'handle'> & Partial<Pick<ConsumerRunnerOptions, 'groupId' | 'retry'>>): ConsumerRunner {
   const created = createConsumerRunner({
@@ -203,5 +203,27 @@ describe('consumer runner', () => {
     await waitFor(() => received.length === 1, 20_000, 'the redelivery');
     expect(received).toEqual([event!.id]);
     expect(await readTopic(kafka, dlqTopic(TOPICS.abandon))).toEqual([]);
+  });
+
+  it('stop() called while start() is still connecting leaves no member running', async () => {
+    const groupId = `early-stop-${randomUUID()}`;
+    const received: string[] = [];
+    const early = runner({ groupId, topics: [TOPICS.early], handle: async (e) => void received.push(e.id) });
+    const starting = early.start();
+    const stopping = early.stop();
+    await Promise.allSettled([starting, stopping]);
+    // Whatever start() was doing when stop() came must not join the group afterwards.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await produce(TOPICS.early, orderEvents(randomUUID(), 0, 1));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(received).toEqual([]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      expect(groups[0]?.members ?? []).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -23,12 +23,15 @@ let connection: Connection;
 const relays: OutboxRelay[] = [];
 
 function relay(options: { owner?: string; onPublished?: (events: number) => void } = {}): OutboxRelay {
+  // A lease far longer than any stall a loaded CI machine can cause: handovers in these tests
+  // come from stop() releasing the lease or from a ghost's own short lease, never from a
+  // holder that merely renewed late.
   const created = createOutboxRelay({
     connection,
     kafka,
     owner: options.owner,
     pollIntervalMs: 50,
-    leaseTtlMs: 1_500,
+    leaseTtlMs: 15_000,
     retry: { initialDelayMs: 20, maxDelayMs: 300 },
     hooks: { onPublished: (info) => options.onPublished?.(info.events) },
   });
@@ -208,6 +211,25 @@ describe('outbox relay', () => {
     await waitFor(async () => (await unpublished()) === 0, 20_000, 'the takeover');
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 50);
     await r.stop();
+    const messages = (await readTopic(kafka, topic)).filter((m) => streams.has(m.key));
+    expect(expectCompleteAndOrdered(messages, streams)).toBe(0);
+  });
+
+  it('publishes a commit that lands with a lower position after the relay published later ones', async () => {
+    const r = relay();
+    const store = createEventStore({ connection, aggregateType: 'order', onAppended: r.notify });
+    // A second instance whose clock is far behind (or an append that raced and lost the clock):
+    // its commit sorts before everything the relay already published.
+    const laggingStore = createEventStore({ connection, aggregateType: 'order', onAppended: r.notify, now: () => new Date(0) });
+    await r.start();
+    const ahead = await appendAcross(store, 2, 4);
+    await waitFor(async () => (await unpublished()) === 0, 20_000, 'the first commits');
+    const late = randomUUID();
+    const { position } = await laggingStore.append(late, 0, orderEvents(late, 0, 1));
+    expect(position).toBeLessThan(Date.now() - 60_000);
+    await waitFor(async () => (await unpublished()) === 0, 20_000, 'the late commit');
+    await r.stop();
+    const streams = new Map([...ahead, [late, 1]]);
     const messages = (await readTopic(kafka, topic)).filter((m) => streams.has(m.key));
     expect(expectCompleteAndOrdered(messages, streams)).toBe(0);
   });

@@ -67,7 +67,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new AuthenticationError(describeJoseError(error));
     }
     const { sub } = payload;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_CUSTOMER_ID_LENGTH) {
+    // Surrounding whitespace is refused, not trimmed: services trim ids in commands, so " alice"
+    // would otherwise place orders that belong to "alice".
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_CUSTOMER_ID_LENGTH || sub.trim() !== sub) {
       throw new AuthenticationError('token subject is invalid');
     }
     // Only an explicit admin claim elevates; anything else is an ordinary customer.

@@ -71,7 +71,9 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     groupId: deps.projectorGroupId ?? 'order.read-model',
     topics: [TOPICS.order],
     fromBeginning: true,
-    retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 },
+    // Failures left after gaps are parked are infrastructure ones (MongoDB away): keep the
+    // partition waiting for several minutes rather than parking events a restart would heal.
+    retry: { maxAttempts: 40, initialDelayMs: 100, maxDelayMs: 10_000 },
     logger: logger.child({ component: 'order-projector' }),
     hooks: busMetrics.consumerHooks,
     handle: async (envelope) => {
@@ -105,28 +107,40 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server.httpServer }));
 
+  async function startAll(): Promise<string> {
+    await Promise.all([store.init(), keyClaims.init(), readModel.createCollection().catch(ignoreExists), readModel.init()]);
+    await readModel.createIndexes();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [TOPICS.order], config.kafkaPartitions);
+    } finally {
+      await admin.disconnect();
+    }
+    await relay.start();
+    await projector.start();
+    await apollo.start();
+    apolloStarted = true;
+    const url = await server.listen(config.port, config.host);
+    logger.info({ url }, 'order subgraph started');
+    return url;
+  }
+
+  // stop() may come while start() is still running (a SIGTERM during startup) or after it failed:
+  // it waits for start() to settle, then stops exactly what did start.
+  let starting: Promise<string> | undefined;
+  let apolloStarted = false;
+
   return {
     relay,
-    async start() {
-      await Promise.all([store.init(), keyClaims.init(), readModel.createCollection().catch(ignoreExists), readModel.init()]);
-      await readModel.createIndexes();
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, [TOPICS.order], config.kafkaPartitions);
-      } finally {
-        await admin.disconnect();
-      }
-      await relay.start();
-      await projector.start();
-      await apollo.start();
-      const url = await server.listen(config.port, config.host);
-      logger.info({ url }, 'order subgraph started');
-      return url;
+    start() {
+      starting ??= startAll();
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => undefined);
       // Stop taking requests first, then let the relay and the projector finish what they hold.
-      await apollo.stop();
+      if (apolloStarted) await apollo.stop();
       await Promise.all([projector.stop(), relay.stop()]);
     },
   };

@@ -68,6 +68,8 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
   const log = (message: string) => sink('stack', 'stdout', message);
   const root = config.repoRoot;
   const pidFile: StackPidFile = { pid: process.pid, startedAt: new Date().toISOString(), children: [] };
+  // An abort that came before this call (Ctrl-C during --fresh) never fires the listener below.
+  options.signal?.throwIfAborted();
 
   await mkdir(config.dataDir, { recursive: true });
   await writePidFile(config.dataDir, pidFile);

@@ -187,6 +187,14 @@ describe('launchStack wiring', () => {
     expect(await allGone([(await seen(root, 'redis')).pid])).toBe(true);
   });
 
+  it('starts nothing when startup was aborted before launchStack was called (Ctrl-C during --fresh)', async () => {
+    const { root, dataDir, config } = await setup({}, EXTERNAL);
+    const error = await failureOf(launchStack({ config, sink: silentSink, signal: AbortSignal.abort() }));
+    expect(error.name).toBe('AbortError');
+    expect(existsSync(path.join(root, 'seen'))).toBe(false);
+    expect(await readPidFile(dataDir)).toBeUndefined();
+  });
+
   it('reports a child that exits on its own after startup', async () => {
     const { config } = await setup({ subgraphs: { order: { dieAfterReadyMs: 300, dieCode: 7 } } }, EXTERNAL);
     const handle = await launchStack({ config, sink: silentSink });

@@ -1,12 +1,16 @@
-import { isDuplicateKeyError } from '@tributary/events/bus';
+import { isDuplicateKeyError, PermanentMessageError } from '@tributary/events/bus';
 import type { AnyEventEnvelope } from '@tributary/events/contracts';
 import type { OrderReadModel } from './order-read-model.ts';
 import { applyToView, isOrderEnvelope, type OrderView } from './order-view.ts';
 
 export type ProjectionOutcome = 'applied' | 'duplicate' | 'ignored';
 
-/** Thrown when an event arrives before the one it follows; the consumer retries it. */
-export class ProjectionGapError extends Error {
+/**
+ * Thrown when an event arrives before the one it follows. Kafka keeps an aggregate's events in
+ * order, so a gap means its predecessor was parked on the DLQ: waiting cannot fill it, so this
+ * one is parked too (at once), and replaying the DLQ in order repairs the view.
+ */
+export class ProjectionGapError extends PermanentMessageError {
   override readonly name = 'ProjectionGapError';
 }
 

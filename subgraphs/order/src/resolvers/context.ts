@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ACTOR_HEADER, decodeActorHeader, type Actor } from '@tributary/events/contracts';
+import { ACTOR_HEADER, decodeActorHeader, traceparentSchema, type Actor } from '@tributary/events/contracts';
 
 /** What every resolver of the order subgraph gets. */
 export interface OrderContext {
@@ -13,10 +13,12 @@ export interface OrderContext {
 /** Builds the context from the headers the gateway sent (see ACTOR_HEADER). */
 export function contextFromHeaders(headers: IncomingHttpHeaders): OrderContext {
   const actor = decodeActorHeader(headers[ACTOR_HEADER]);
-  const traceparent = headers.traceparent;
+  // The envelope schema refuses a malformed traceparent, which would fail the whole mutation;
+  // W3C Trace Context says to ignore such a header instead.
+  const traceparent = traceparentSchema.safeParse(headers.traceparent);
   return {
     ...(actor ? { actor } : {}),
     requestId: randomUUID(),
-    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(traceparent.success ? { traceparent: traceparent.data } : {}),
   };
 }
