@@ -71,6 +71,9 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     groupId: deps.projectorGroupId ?? 'order.read-model',
     topics: [TOPICS.order],
     fromBeginning: true,
+    // The broker answers a fetch as soon as data arrives, so a shorter long-poll costs no
+    // latency; it bounds how long stop() waits for the fetch in flight.
+    consumerConfig: { maxWaitTimeInMs: 1_000 },
     // Failures left after gaps are parked are infrastructure ones (MongoDB away): keep the
     // partition waiting for several minutes rather than parking events a restart would heal.
     retry: { maxAttempts: 40, initialDelayMs: 100, maxDelayMs: 10_000 },
