@@ -60,6 +60,16 @@ export async function produce(
 }
 
 /**
+ * Unmeasured traffic before any figure is taken: JIT-compiles kafkajs in this process (shared by
+ * every target) and the broker's hot paths in its own process, so neither the first target nor
+ * the first scenario pays for a cold start.
+ */
+export async function warmUp(kafka: Kafka, topic: string, singleSends: number): Promise<void> {
+  await produce(kafka, topic, { total: singleSends, perSend: 1, valueSize: 200 });
+  await produce(kafka, topic, { total: 50 * 100, perSend: 100, valueSize: 1024 });
+}
+
+/**
  * Consume throughput of a group of `members`: the members first join an empty topic and settle
  * (every partition owned by exactly one member). Then, in rounds of at most `chunk` messages:
  * pause, produce the round, resume, and clock from resume to the round's last message. Join and

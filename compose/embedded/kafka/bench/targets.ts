@@ -8,6 +8,10 @@ import { withTimeout } from '../test/helpers/wait.ts';
 export interface BenchTarget {
   name: string;
   address: string;
+  /** this broker's fsync policy; null for the mock (in memory, nothing to fsync) */
+  fsync: 'always' | 'never' | null;
+  /** CreateTopics works here; the mock's fails in kafkajs (no usable controller), it auto-creates */
+  useCreateTopics: boolean;
   stop(): Promise<void>;
 }
 
@@ -21,6 +25,8 @@ export async function startProjectBroker(fsync: 'always' | 'never'): Promise<Ben
   return {
     name: `this broker (fsync ${fsync})`,
     address: broker.address,
+    fsync,
+    useCreateTopics: true,
     async stop() {
       await broker.stop();
       await dir.remove();
@@ -61,6 +67,8 @@ export async function startMockCluster(): Promise<BenchTarget> {
   return {
     name: 'librdkafka mock',
     address,
+    fsync: null,
+    useCreateTopics: false,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);

@@ -118,23 +118,41 @@ export class Connection {
     slot.done = true;
     slot.body = body;
     if (this.closed || this.slots[0] !== slot) return;
-    let wrote = false;
+    let corked = false;
     let ok = true;
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const s = this.slots.shift()!;
       if (s.body === null) continue; // acks = 0: no response at all
-      if (!wrote) this.socket.cork();
-      wrote = true;
       let size = 4;
       for (const b of s.body) size += b.length;
+      if (size <= SMALL_RESPONSE_BYTES) {
+        // One copy into one buffer beats a corked writev of several small ones (the usual case:
+        // produce acks, heartbeats, metadata).
+        ok = this.socket.write(frameSmall(size, s.correlationId, s.body)) && ok;
+        continue;
+      }
+      if (!corked) this.socket.cork();
+      corked = true;
       const head = Buffer.allocUnsafe(8);
       head.writeInt32BE(size, 0);
       head.writeInt32BE(s.correlationId, 4);
       ok = this.socket.write(head) && ok;
-      for (const b of s.body) ok = this.socket.write(b) && ok;
+      for (const b of s.body) ok = this.socket.write(b) && ok; // record data by reference
     }
-    if (wrote) this.socket.uncork();
+    if (corked) this.socket.uncork();
     // Back-pressure: stop reading requests while the client is not reading responses.
     if (!ok) this.socket.pause();
   }
+}
+
+/** Responses up to this size are copied into one frame buffer; bigger ones keep their chunks. */
+const SMALL_RESPONSE_BYTES = 16 * 1024;
+
+function frameSmall(size: number, correlationId: number, body: readonly Buffer[]): Buffer {
+  const out = Buffer.allocUnsafe(4 + size);
+  out.writeInt32BE(size, 0);
+  out.writeInt32BE(correlationId, 4);
+  let at = 8;
+  for (const b of body) at += b.copy(out, at);
+  return out;
 }

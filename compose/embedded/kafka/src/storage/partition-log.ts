@@ -1,11 +1,16 @@
 // One partition: an append-only segment file of untouched client batches (only baseOffset
 // rewritten), an in-memory index rebuilt on start, and a write-through cache of the newest
-// batches so consumers that keep up never touch the disk. Writes are queued and coalesced into
-// one writev per round; fsync goes through a SyncBatcher (group commit).
+// batches so consumers that keep up never touch the disk.
+//
+// Appends are written synchronously (one pwritev into the page cache, microseconds for the
+// KB-sized batches of a produce request): a libuv threadpool round trip per request cost more
+// than the write itself and dominated produce latency. The price: should the kernel throttle a
+// write (too many dirty pages), the whole event loop waits with it. fsync stays asynchronous and
+// is shared by every append made before it starts (SyncBatcher, group commit).
 //
 // Readers see a batch once its write has reached the file (the high watermark), so a consumer
 // never reads data that a crash of the broker process could lose.
-import { constants } from 'node:fs';
+import { constants, writeSync, writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { BatchIndex } from './batch-index.ts';
@@ -22,13 +27,11 @@ export interface PartitionLogOptions {
 
 export class PartitionLog {
   readonly logStartOffset = 0n;
-  /** log end offset: where the next appended batch goes */
-  nextOffset = 0n;
-  /** end of the batches written to the file: what readers may see */
+  /** log end offset: where the next appended batch goes; every batch below it is in the file */
   highWatermark = 0n;
-  /** called when the high watermark moves (fetch long-poll wake-up) */
+  /** called (once per tick, however many appends) when the high watermark moves: fetch wake-up */
   onAppend: (() => void) | null = null;
-  /** set once a write failed: the log refuses appends from then on */
+  /** set once a write or fsync failed: the log refuses appends from then on */
   writeError: unknown = null;
 
   private readonly index = new BatchIndex();
@@ -36,12 +39,7 @@ export class PartitionLog {
   private cacheStart = 0;
   private cachedBytes = 0;
   private fileEnd = 0;
-  private writtenEnd = 0;
-  /** batches [0, writtenCount) are in the file */
-  private writtenCount = 0;
-  private queue: Buffer[] = [];
-  private queueWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing: Promise<void> | null = null;
+  private notifyQueued = false;
   private readonly syncer: SyncBatcher;
   private closed = false;
 
@@ -64,9 +62,8 @@ export class PartitionLog {
       await fh.truncate(scan.validBytes);
       await fh.datasync();
     }
-    log.nextOffset = log.highWatermark = scan.nextOffset;
-    log.fileEnd = log.writtenEnd = scan.validBytes;
-    log.writtenCount = log.index.count;
+    log.highWatermark = scan.nextOffset;
+    log.fileEnd = scan.validBytes;
     for (let i = 0; i < log.index.count; i++) log.cache.push(undefined);
     log.cacheStart = log.index.count;
     return log;
@@ -78,59 +75,64 @@ export class PartitionLog {
   }
 
   /**
-   * Assign offsets to the batches (rewriting bytes 0-7 in place) and queue them for the file.
-   * Returns the first base offset and a promise for the write (after which readers see them).
+   * Assign offsets to the batches (rewriting bytes 0-7 in place) and write them to the file
+   * (page cache) before returning the first base offset. Throws when the log is closed or the
+   * write fails; after a failed write the log is read-only (later batches cannot go past a hole).
    */
-  append(batches: readonly Buffer[]): { baseOffset: bigint; written: Promise<void> } {
+  append(batches: readonly Buffer[]): bigint {
     if (this.closed) throw new Error('partition log is closed');
     if (this.writeError) throw this.writeError;
-    const first = this.nextOffset;
+    const first = this.highWatermark;
+    let next = first;
+    let bytes = 0;
     for (const b of batches) {
-      b.writeBigInt64BE(this.nextOffset, 0);
-      const lastDelta = b.readInt32BE(23);
-      this.index.push(this.nextOffset, lastDelta, this.fileEnd, b.length, b.readBigInt64BE(35));
-      this.cache.push(b);
-      this.cachedBytes += b.length;
-      this.fileEnd += b.length;
-      this.nextOffset += BigInt(lastDelta) + 1n;
-      this.queue.push(b);
+      b.writeBigInt64BE(next, 0);
+      next += BigInt(b.readInt32BE(23)) + 1n;
+      bytes += b.length;
     }
-    const written = new Promise<void>((resolve, reject) => this.queueWaiters.push({ resolve, reject }));
-    this.flushing ??= this.flush();
-    return { baseOffset: first, written };
+    try {
+      // libuv retries partial writes itself; a short count means it hit an error part way.
+      // A produce request usually carries one batch per partition: plain pwrite is cheaper then.
+      const written =
+        batches.length === 1
+          ? writeSync(this.fh.fd, batches[0]!, 0, bytes, this.fileEnd)
+          : writevSync(this.fh.fd, batches as Buffer[], this.fileEnd);
+      if (written !== bytes) throw new Error(`short write: ${written} of ${bytes} bytes`);
+    } catch (err) {
+      this.fail(err, 'partition log write failed; partition is now read-only');
+      throw err;
+    }
+    let pos = this.fileEnd;
+    let offset = first;
+    for (const b of batches) {
+      const lastDelta = b.readInt32BE(23);
+      this.index.push(offset, lastDelta, pos, b.length, b.readBigInt64BE(35));
+      this.cache.push(b);
+      pos += b.length;
+      offset += BigInt(lastDelta) + 1n;
+    }
+    this.cachedBytes += bytes;
+    this.fileEnd = pos;
+    this.highWatermark = next;
+    this.evict();
+    if (!this.notifyQueued && this.onAppend) {
+      // Once for a burst of appends, and after a reply that can go out at once has been written.
+      this.notifyQueued = true;
+      queueMicrotask(() => {
+        this.notifyQueued = false;
+        this.onAppend?.();
+      });
+    }
+    return first;
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const bufs = this.queue;
-      const waiters = this.queueWaiters;
-      this.queue = [];
-      this.queueWaiters = [];
-      let bytes = 0;
-      for (const b of bufs) bytes += b.length;
-      try {
-        const { bytesWritten } = await this.fh.writev(bufs, this.writtenEnd);
-        if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
-        this.writtenEnd += bytes;
-        this.writtenCount += bufs.length;
-        this.highWatermark = this.index.endOffset(this.writtenCount - 1);
-        this.evict();
-        for (const w of waiters) w.resolve();
-        this.onAppend?.();
-      } catch (err) {
-        // Later batches cannot be written past a hole: refuse everything from now on.
-        this.opts.logger.error({ err, path: this.opts.path }, 'partition log write failed; partition is now read-only');
-        this.writeError = err;
-        for (const w of [...waiters, ...this.queueWaiters]) w.reject(err);
-        this.queue = [];
-        this.queueWaiters = [];
-      }
-    }
-    this.flushing = null;
+  private fail(err: unknown, message: string): void {
+    if (!this.writeError) this.opts.logger.error({ err, path: this.opts.path }, message);
+    this.writeError ??= err;
   }
 
   private evict(): void {
-    while (this.cachedBytes > this.opts.cacheBytes && this.cacheStart < this.writtenCount) {
+    while (this.cachedBytes > this.opts.cacheBytes && this.cacheStart < this.index.count) {
       const i = this.cacheStart;
       this.cachedBytes -= this.index.byteSize(i);
       this.cache[i] = undefined;
@@ -139,17 +141,20 @@ export class PartitionLog {
   }
 
   /**
-   * fsync, shared with concurrent callers. Await your append's `written` first: the fsync that
-   * serves you starts after this call, so it covers every write completed before it.
+   * fsync, shared with concurrent callers; covers every append made before the call. A failed
+   * fsync makes the log read-only: the kernel may have dropped the dirty pages it could not write.
    */
   sync(): Promise<void> {
-    return this.syncer.sync();
+    return this.syncer.sync().catch((err: unknown) => {
+      this.fail(err, 'partition log fsync failed; partition is now read-only');
+      throw err;
+    });
   }
 
   /** Bytes readers may see from the batch containing offset up to the high watermark (fetch min-bytes). */
   bytesFrom(offset: bigint): number {
     const i = this.index.findByOffset(offset);
-    return i < 0 || i >= this.writtenCount ? 0 : this.writtenEnd - this.index.filePos(i);
+    return i < 0 ? 0 : this.fileEnd - this.index.filePos(i);
   }
 
   /**
@@ -159,10 +164,10 @@ export class PartitionLog {
    */
   readRange(offset: bigint, maxBytes: number, minOne: boolean): { bytes: number; data: Buffer[] | Promise<Buffer[]> } {
     const start = this.index.findByOffset(offset);
-    if (start < 0 || start >= this.writtenCount) return { bytes: 0, data: [] };
+    if (start < 0) return { bytes: 0, data: [] };
     let end = start;
     let bytes = 0;
-    while (end < this.writtenCount) {
+    while (end < this.index.count) {
       const size = this.index.byteSize(end);
       if (bytes + size > maxBytes && !(minOne && end === start)) break;
       bytes += size;
@@ -195,7 +200,7 @@ export class PartitionLog {
   async close(fsync: boolean): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    await this.syncer.idle();
     if (fsync) await this.fh.datasync().catch(() => undefined);
     await this.fh.close();
   }
