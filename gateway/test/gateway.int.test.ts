@@ -132,6 +132,13 @@ describe('gateway', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('serves Prometheus metrics labelled with the service', async () => {
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await response.text()).toMatch(/^process_cpu_user_seconds_total\{service="gateway"\} \d/m);
+  });
+
   it('is ready while every subgraph answers, and names the one that stops', async () => {
     const ready = await fetch(`${baseUrl}/ready`);
     const readyBody = (await ready.json()) as { ready: boolean; subgraphs: { name: string; ok: boolean }[] };

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from '@tributary/events/telemetry';
 import type { GatewayContext } from '../auth/actor-data-source.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
+import type { Registry } from 'prom-client';
 import type { ReadinessReport } from '../health/readiness.ts';
 import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/events/http';
 
@@ -15,6 +16,8 @@ export interface RequestHandlerDeps {
   apollo: ApolloServer<GatewayContext>;
   verifyToken: TokenVerifier;
   readiness: () => Promise<ReadinessReport>;
+  /** Served as Prometheus text on GET /metrics. */
+  metrics: Registry;
   logger: Logger;
 }
 
@@ -35,7 +38,8 @@ function unauthenticated(reason: string): GraphQLError {
 }
 
 /**
- * The gateway's HTTP routes: GET /health (liveness), GET /ready (readiness), and /graphql
+ * The gateway's HTTP routes: GET /health (liveness), GET /ready (readiness), GET /metrics
+ * (Prometheus), and /graphql
  * served by Apollo Server. Authentication happens while building the GraphQL context, so a bad
  * token fails the request before any query planning or subgraph call.
  */
@@ -68,7 +72,12 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestListener 
       const report = await deps.readiness();
       return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
     }
-    sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready'] });
+    if (url.pathname === '/metrics' && method === 'GET') {
+      res.setHeader('content-type', deps.metrics.contentType);
+      res.end(await deps.metrics.metrics());
+      return;
+    }
+    sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready', '/metrics'] });
   }
 
   return (req, res) => {
