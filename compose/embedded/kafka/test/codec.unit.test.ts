@@ -7,7 +7,7 @@ import Record from 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
 import Encoder from 'kafkajs/src/protocol/encoder.js';
 import Decoder from 'kafkajs/src/protocol/decoder.js';
 import Long from 'kafkajs/src/utils/long.js';
-import { crc32c } from '../src/protocol/crc32c.ts';
+import { crc32c, crc32cPortable } from '../src/protocol/crc32c.ts';
 import { decodeVarint, decodeVarlong, encodeVarint, encodeVarlong } from '../src/protocol/varint.ts';
 import {
   batchCrcMatches, firstRecordAtOrAfter, readBatchHeader, splitProducedBatches,
@@ -40,23 +40,27 @@ async function kafkajsBatch(opts: { count: number; firstTimestamp: number; produ
   return enc.buffer;
 }
 
-describe('crc32c', () => {
+// Both implementations: the native one (when its binary loads) and the portable fallback.
+describe.each([
+  ['crc32c', crc32c],
+  ['crc32cPortable', crc32cPortable],
+])('%s', (_name, crc) => {
   it('matches the standard check value', () => {
-    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc(Buffer.from('123456789'))).toBe(0xe3069283);
   });
 
   it('matches kafkajs on buffers of every length 0..300 and on large ones', () => {
     for (let n = 0; n <= 300; n++) {
       const buf = pseudoRandomBytes(n, n + 1);
-      expect(crc32c(buf), `length ${n}`).toBe(crc32CKafkajs(buf));
+      expect(crc(buf), `length ${n}`).toBe(crc32CKafkajs(buf));
     }
     const big = pseudoRandomBytes(1 << 20, 7);
-    expect(crc32c(big)).toBe(crc32CKafkajs(big));
+    expect(crc(big)).toBe(crc32CKafkajs(big));
   });
 
   it('honours start/end offsets', () => {
     const buf = pseudoRandomBytes(100, 3);
-    expect(crc32c(buf, 13, 77)).toBe(crc32CKafkajs(buf.subarray(13, 77)));
+    expect(crc(buf, 13, 77)).toBe(crc32CKafkajs(buf.subarray(13, 77)));
   });
 });
 
@@ -154,6 +158,26 @@ describe('frame splitter', () => {
       const s = new FrameSplitter(1024);
       const frames = [...s.push(stream.subarray(0, cut)), ...s.push(stream.subarray(cut))];
       expect(frames.map((f) => f.toString())).toEqual(['hello', '', 'world!']);
+    }
+  });
+
+  it('reassembles large frames fed in chunks of varying sizes', () => {
+    const bodies = [pseudoRandomBytes(100_000, 1), pseudoRandomBytes(3, 2), pseudoRandomBytes(70_000, 3)];
+    const stream = Buffer.concat(bodies.flatMap((b) => {
+      const prefix = Buffer.alloc(4);
+      prefix.writeInt32BE(b.length);
+      return [prefix, b];
+    }));
+    for (const sizes of [[1, 2, 3], [65_536], [7, 65_536, 1, 40_000]]) {
+      const s = new FrameSplitter(1 << 20);
+      const frames: Buffer[] = [];
+      for (let at = 0, i = 0; at < stream.length; i++) {
+        const n = sizes[i % sizes.length]!;
+        frames.push(...s.push(stream.subarray(at, at + n)));
+        at += n;
+      }
+      expect(frames.length, `chunk sizes ${sizes.join(',')}`).toBe(3);
+      frames.forEach((f, i) => expect(f.equals(bodies[i]!)).toBe(true));
     }
   });
 

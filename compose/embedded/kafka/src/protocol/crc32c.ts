@@ -1,9 +1,18 @@
 // CRC32C (Castagnoli), the checksum of Kafka RecordBatch v2. Reflected polynomial 0x82F63B78.
 // Every produced batch is verified on the request path, so this speed is produce latency.
-// Slicing-by-16 (sixteen 256-entry tables in one flat array) consumes 16 bytes per iteration,
-// read as four 32-bit words through an aligned Uint32Array view: together about twice the speed
-// of byte-wise slicing-by-8 here (~2.2 GB/s vs ~1.2).
+// The native SSE4.2/NEON implementation of @node-rs/crc32 (prebuilt per platform, ~7.5 GB/s
+// here, 13 µs instead of 45 µs for a 100 KB produce request) is used when its binary loads;
+// otherwise the portable one below: slicing-by-16 (sixteen 256-entry tables in one flat array)
+// consumes 16 bytes per iteration, read as four 32-bit words through an aligned Uint32Array view:
+// together about twice the speed of byte-wise slicing-by-8 here (~2.2 GB/s vs ~1.2).
 import { endianness } from 'node:os';
+
+type NativeCrc32c = (input: Uint8Array, initialState?: number) => number;
+// No binary for this platform: the import throws, and the portable code serves.
+const native: NativeCrc32c | null = await import('@node-rs/crc32').then(
+  (m) => m.crc32c as NativeCrc32c,
+  () => null,
+);
 
 const POLY = 0x82f63b78;
 const SLICES = 16;
@@ -31,6 +40,12 @@ const T = buildTable();
 
 /** CRC32C of buf[start, end). Returns an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+  if (native) return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0;
+  return crc32cPortable(buf, start, end);
+}
+
+/** The pure-JS CRC32C (also what the tests compare the native one with). */
+export function crc32cPortable(buf: Uint8Array, start = 0, end = buf.length): number {
   let crc = 0xffffffff;
   let i = start;
   // Byte by byte up to a 4-byte aligned address (typed-array views must be aligned).

@@ -31,7 +31,9 @@ export async function spawnChildBroker(options: {
   logLevel?: string;
   readyTimeoutMs?: number;
 }): Promise<ChildBroker> {
-  const args = ['--import', 'tsx', brokerCli, '--port', String(options.port ?? 0), '--data-dir', options.dataDir];
+  // e.g. KAFKA_BROKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the broker under the bench
+  const nodeArgs = process.env.KAFKA_BROKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, '--import', 'tsx', brokerCli, '--port', String(options.port ?? 0), '--data-dir', options.dataDir];
   args.push('--log-level', options.logLevel ?? process.env.KAFKA_BROKER_LOG ?? 'info');
   if (options.fsync) args.push('--fsync', options.fsync);
   const child = spawn(process.execPath, args, {
