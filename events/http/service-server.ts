@@ -4,7 +4,8 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from '../telemetry/health.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+import { toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+import { answerRequestError, sendJson, sendMetrics } from './responses.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -22,13 +23,6 @@ export interface ServiceServer {
   httpServer: Server;
   /** Listens and resolves with the GraphQL endpoint URL. */
   listen(port: number, host: string): Promise<string>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
 }
 
 /**
@@ -53,24 +47,12 @@ export function createServiceServer<TContext extends BaseContext>(options: Servi
       const report = await options.ready();
       return sendJson(res, report.status === 'ok' ? 200 : 503, report);
     }
-    if (url.pathname === '/metrics') {
-      res.setHeader('content-type', options.metrics.contentType);
-      res.end(await options.metrics.metrics());
-      return;
-    }
+    if (url.pathname === '/metrics') return sendMetrics(res, options.metrics);
     sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready', '/metrics'] });
   }
 
   const httpServer = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof BadRequestBodyError) {
-        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-      logger.error({ err: error, url: req.url }, 'request failed');
-      if (res.headersSent) res.destroy();
-      else sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-    });
+    route(req, res).catch((error: unknown) => answerRequestError(res, error, logger, req.url));
   });
 
   return {

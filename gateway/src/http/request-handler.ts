@@ -7,7 +7,7 @@ import type { GatewayContext } from '../auth/actor-data-source.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
 import type { Registry } from 'prom-client';
 import type { ReadinessReport } from '../health/readiness.ts';
-import { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/events/http';
+import { answerRequestError, sendJson, sendMetrics, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/events/http';
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -19,13 +19,6 @@ export interface RequestHandlerDeps {
   /** Served as Prometheus text on GET /metrics. */
   metrics: Registry;
   logger: Logger;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
 }
 
 function unauthenticated(reason: string): GraphQLError {
@@ -72,26 +65,14 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestListener 
       const report = await deps.readiness();
       return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
     }
-    if (url.pathname === '/metrics' && method === 'GET') {
-      res.setHeader('content-type', deps.metrics.contentType);
-      res.end(await deps.metrics.metrics());
-      return;
-    }
+    if (url.pathname === '/metrics' && method === 'GET') return sendMetrics(res, deps.metrics);
     sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready', '/metrics'] });
   }
 
   return (req, res) => {
     corsMiddleware(req, res, (corsError?: unknown) => {
       const handled = corsError ? Promise.reject(corsError) : route(req, res);
-      handled.catch((error: unknown) => {
-        if (error instanceof BadRequestBodyError) {
-          sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
-          return;
-        }
-        deps.logger.error({ err: error, url: req.url }, 'request failed');
-        if (res.headersSent) res.destroy();
-        else sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      });
+      handled.catch((error: unknown) => answerRequestError(res, error, deps.logger, req.url));
     });
   };
 }

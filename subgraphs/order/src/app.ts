@@ -84,17 +84,12 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     },
   });
 
+  // One admin client for the service's life: it creates the topics at start, then answers
+  // readiness probes without opening a connection per probe.
+  const admin = kafka.admin();
   const ready = createHealth({
     mongodb: async () => connection.db?.admin().ping(),
-    kafka: async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await admin.describeCluster();
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    kafka: async () => admin.describeCluster(),
   });
 
   const apollo = new ApolloServer<OrderContext>({
@@ -111,15 +106,12 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server.httpServer }));
 
   async function startAll(): Promise<string> {
-    await Promise.all([store.init(), keyClaims.init(), readModel.createCollection().catch(ignoreExists), readModel.init()]);
+    // Model.init creates the collection (autoCreate); indexes are created explicitly because
+    // autoIndex is off for the read model (see order-read-model.ts).
+    await Promise.all([store.init(), keyClaims.init(), readModel.init()]);
     await readModel.createIndexes();
-    const admin = kafka.admin();
     await admin.connect();
-    try {
-      await ensureTopics(admin, [TOPICS.order], config.kafkaPartitions);
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(admin, [TOPICS.order], config.kafkaPartitions);
     await relay.start();
     await projector.start();
     await apollo.start();
@@ -145,10 +137,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
       // Stop taking requests first, then let the relay and the projector finish what they hold.
       if (apolloStarted) await apollo.stop();
       await Promise.all([projector.stop(), relay.stop()]);
+      await admin.disconnect();
     },
   };
-}
-
-function ignoreExists(error: unknown): void {
-  if ((error as { code?: number }).code !== 48) throw error;
 }
