@@ -180,6 +180,9 @@ describe('outbox relay', () => {
     await Promise.all([a.start(), b.start()]);
     const first = await appendAcross(store, 6, 60);
     await waitFor(async () => (await unpublished()) === 0, 20_000, 'drained by the pair');
+    // The relay flips `published` before its onPublished hook runs, and on a loaded machine this
+    // test's count can be answered in between: wait for the hooks too.
+    await waitFor(() => published.a + published.b === 60, 5_000, 'the publish hooks');
     // Exactly one of them held the lease and published everything.
     expect([published.a, published.b].sort((x, y) => x - y)).toEqual([0, 60]);
     expect([a.status().leader, b.status().leader].filter(Boolean)).toHaveLength(1);
@@ -188,6 +191,7 @@ describe('outbox relay', () => {
     await leader.stop();
     const second = await appendAcross(store, 6, 30);
     await waitFor(async () => (await unpublished()) === 0, 20_000, 'drained by the standby');
+    await waitFor(() => published.a + published.b === 90, 5_000, 'the publish hooks');
     expect(published[standbyName]).toBe(30);
     await standby.stop();
 
