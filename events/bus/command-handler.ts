@@ -6,7 +6,7 @@ import {
   type Decider,
   type DomainEvent,
   type EventType,
-} from '../contracts/index.ts';
+} from '@tributary/contracts';
 import { ConcurrencyError } from './errors.ts';
 import type { EventStore } from './event-store.ts';
 

@@ -1,6 +1,6 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
-import { dlqTopic, InvalidEventError, type AnyEventEnvelope } from '../contracts/index.ts';
+import { dlqTopic, InvalidEventError, type AnyEventEnvelope } from '@tributary/contracts';
 import { toDeadLetter } from './dlq.ts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
 import { PermanentMessageError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { isEventType, parseEvent, topicForEventType, type AnyEventEnvelope, type EventEnvelope } from '../contracts/index.ts';
+import { isEventType, parseEvent, topicForEventType, type AnyEventEnvelope, type EventEnvelope } from '@tributary/contracts';
 
 /**
  * What the bus moves: any envelope of events/contracts (invariant 6). The bus reads only the

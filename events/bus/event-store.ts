@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { commitModel, COMMITS_COLLECTION, type StoredCommit } from './commit-model.ts';
-import type { AnyEventEnvelope } from '../contracts/index.ts';
+import type { AnyEventEnvelope } from '@tributary/contracts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
 import { ConcurrencyError, isDuplicateKeyError } from './errors.ts';
 

@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { dlqTopic } from '../contracts/index.ts';
+import { dlqTopic } from '@tributary/contracts';
 import { fromDeadLetter } from './dlq.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { BUS_PRODUCER_CONFIG } from './kafka-message.ts';

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { dlqTopic } from '../contracts/index.ts';
+import { dlqTopic } from '@tributary/contracts';
 
 /**
  * Creates each topic and its `<topic>.dlq` unless present. Idempotent, so every service can run

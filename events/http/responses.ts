@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../telemetry/logger.ts';
+import type { Logger } from '@tributary/telemetry';
 import { BadRequestBodyError } from './node-graphql-request.ts';
 
 /** JSON answers of the operational routes; never cached (health changes from one call to the next). */

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
-import type { HealthReport } from '../telemetry/health.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { HealthReport } from '@tributary/telemetry';
+import type { Logger } from '@tributary/telemetry';
 import { toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
 import { answerRequestError, sendJson, sendMetrics } from './responses.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { foldEvents, type Decider } from '../contracts/decider.ts';
+import { foldEvents, type Decider } from '@tributary/contracts';
 
 /**
  * Given/when/then specifications for deciders, in the style of emmett's DeciderSpecification:

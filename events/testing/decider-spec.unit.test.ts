@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decider } from '../contracts/decider.ts';
+import type { Decider } from '@tributary/contracts';
 import { DeciderSpecification } from './decider-spec.ts';
 
 // A toy counter: the helper is tested on its own, apart from any real aggregate.

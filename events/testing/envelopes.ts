@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type AnyEventEnvelope, type DomainEvent, type EventType } from '../contracts/catalogue.ts';
-import type { EnvelopeMetadata } from '../contracts/envelope.ts';
+import { createEnvelope, type AnyEventEnvelope, type DomainEvent, type EventType } from '@tributary/contracts';
+import type { EnvelopeMetadata } from '@tributary/contracts';
 
 /**
  * A valid envelope around `event` for tests of projections and reactions: fresh ids, a fixed

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from '../contracts/catalogue.ts';
+import { parseEvent } from '@tributary/contracts';
 import { makeEnvelope } from './envelopes.ts';
 import { sampleEvents } from './sample-events.ts';
 

@@ -1,5 +1,5 @@
-import type { DomainEvent, EventType } from '../contracts/catalogue.ts';
-import type { EnvelopeMetadata } from '../contracts/envelope.ts';
+import type { DomainEvent, EventType } from '@tributary/contracts';
+import type { EnvelopeMetadata } from '@tributary/contracts';
 
 /**
  * One valid example of every event type, for tests of anything that consumes events. Typed, so it

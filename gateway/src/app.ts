@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { createMetricsRegistry, type Logger } from '@tributary/events/telemetry';
+import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import { ActorForwardingDataSource, type GatewayContext } from './auth/actor-data-source.ts';
 import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';

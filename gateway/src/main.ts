@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createLogger } from '@tributary/events/telemetry';
+import { createLogger } from '@tributary/telemetry';
 import { createGatewayApp } from './app.ts';
 import { loadVerificationKey } from './auth/verification-key.ts';
 import { createTokenVerifier } from './auth/verify-token.ts';

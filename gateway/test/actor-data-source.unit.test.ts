@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTOR_HEADER, decodeActorHeader } from '@tributary/events/contracts';
+import { ACTOR_HEADER, decodeActorHeader } from '@tributary/contracts';
 import { ActorForwardingDataSource, type GatewayContext } from '../src/auth/actor-data-source.ts';
 
 type ProcessOptions = Parameters<NonNullable<ActorForwardingDataSource['willSendRequest']>>[0];

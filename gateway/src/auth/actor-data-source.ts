@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ACTOR_HEADER, encodeActorHeader, type Actor } from '@tributary/events/contracts';
+import { ACTOR_HEADER, encodeActorHeader, type Actor } from '@tributary/contracts';
 
 /** Per-request context of the gateway: the verified caller, absent for anonymous requests. */
 export interface GatewayContext {

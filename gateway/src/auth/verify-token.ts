@@ -1,5 +1,5 @@
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { Actor } from '@tributary/events/contracts';
+import type { Actor } from '@tributary/contracts';
 
 /** A request carried credentials that cannot be trusted; it must be answered with UNAUTHENTICATED. */
 export class AuthenticationError extends Error {

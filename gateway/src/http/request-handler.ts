@@ -2,12 +2,12 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import type { Logger } from '@tributary/events/telemetry';
+import type { Logger } from '@tributary/telemetry';
 import type { GatewayContext } from '../auth/actor-data-source.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
 import type { Registry } from 'prom-client';
 import type { ReadinessReport } from '../health/readiness.ts';
-import { answerRequestError, sendJson, sendMetrics, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/events/http';
+import { answerRequestError, sendJson, sendMetrics, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/http';
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '@tributary/events/contracts';
+import { TOPICS } from '@tributary/contracts';
 import { eventually, startOrderStack, type OrderStack } from '../support/order-stack.ts';
 
 const PLACE = `mutation Place($input: PlaceOrderInput!) {

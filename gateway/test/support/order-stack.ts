@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
-import { createLogger } from '@tributary/events/telemetry';
+import { createLogger } from '@tributary/telemetry';
 import { startBroker } from '../../../compose/embedded/kafka/src/index.ts';
 import { startMongo } from '../../../compose/embedded/mongo/src/index.ts';
 import { createOrderApp, type OrderApp } from '../../../subgraphs/order/src/app.ts';

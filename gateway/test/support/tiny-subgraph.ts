@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { ACTOR_HEADER } from '@tributary/events/contracts';
+import { ACTOR_HEADER } from '@tributary/contracts';
 
 export interface SubgraphContext {
   actorHeader?: string;

@@ -11,10 +11,10 @@ import {
   createOutboxRelay,
   ensureTopics,
   type OutboxRelay,
-} from '@tributary/events/bus';
-import { TOPICS } from '@tributary/events/contracts';
-import { createServiceServer } from '@tributary/events/http';
-import { createHealth, createMetricsRegistry, type Logger } from '@tributary/events/telemetry';
+} from '@tributary/bus';
+import { TOPICS } from '@tributary/contracts';
+import { createServiceServer } from '@tributary/http';
+import { createHealth, createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import { parse } from 'graphql';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';

@@ -1,4 +1,4 @@
-import { createLogger } from '@tributary/events/telemetry';
+import { createLogger } from '@tributary/telemetry';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { createOrderApp } from './app.ts';

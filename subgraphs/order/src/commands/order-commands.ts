@@ -1,5 +1,5 @@
-import { handleCommand, type CommandHandlerDeps, type KeyClaims } from '@tributary/events/bus';
-import type { Actor } from '@tributary/events/contracts';
+import { handleCommand, type CommandHandlerDeps, type KeyClaims } from '@tributary/bus';
+import type { Actor } from '@tributary/contracts';
 import {
   OrderNotFoundError,
   OrderValidationError,

@@ -1,4 +1,4 @@
-import type { Actor } from '@tributary/events/contracts';
+import type { Actor } from '@tributary/contracts';
 import type { PlaceOrderInput } from './limits.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { assertNever, type Actor } from '@tributary/events/contracts';
+import { assertNever, type Actor } from '@tributary/contracts';
 import type { z } from 'zod';
 import type { CancelOrder, ConfirmOrder, MarkOrderShipped, OrderCommand, PlaceOrder } from './commands.ts';
 import { OrderForbiddenError, OrderNotFoundError, OrderStateConflictError, OrderValidationError } from './errors.ts';

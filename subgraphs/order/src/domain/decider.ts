@@ -1,4 +1,4 @@
-import type { Decider } from '@tributary/events/contracts';
+import type { Decider } from '@tributary/contracts';
 import type { OrderCommand } from './commands.ts';
 import { decide } from './decide.ts';
 import type { OrderEvent } from './events.ts';

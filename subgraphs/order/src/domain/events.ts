@@ -1,4 +1,4 @@
-import { orderEvents, type DomainEvent } from '@tributary/events/contracts';
+import { orderEvents, type DomainEvent } from '@tributary/contracts';
 
 /** The order's events, typed from the contracts (the latest version of each). */
 export type OrderEventType = keyof typeof orderEvents;

@@ -1,4 +1,4 @@
-import { assertNever } from '@tributary/events/contracts';
+import { assertNever } from '@tributary/contracts';
 import type { OrderEvent } from './events.ts';
 import { placedFields, type OrderState } from './state.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SKU_MAX_LENGTH, SKU_PATTERN, SKU_PATTERN_MESSAGE, actorSchema } from '@tributary/events/contracts';
+import { SKU_MAX_LENGTH, SKU_PATTERN, SKU_PATTERN_MESSAGE, actorSchema } from '@tributary/contracts';
 
 /**
  * Input limits of the order commands, in one place: the decider enforces them and resolvers

@@ -1,4 +1,4 @@
-import type { Actor, StockLine } from '@tributary/events/contracts';
+import type { Actor, StockLine } from '@tributary/contracts';
 
 /**
  * The Order aggregate's state: only what decisions need, one shape per status so that, e.g., a

@@ -1,5 +1,5 @@
-import { isDuplicateKeyError, PermanentMessageError } from '@tributary/events/bus';
-import type { AnyEventEnvelope } from '@tributary/events/contracts';
+import { isDuplicateKeyError, PermanentMessageError } from '@tributary/bus';
+import type { AnyEventEnvelope } from '@tributary/contracts';
 import type { OrderReadModel } from './order-read-model.ts';
 import { applyToView, isOrderEnvelope, type OrderView } from './order-view.ts';
 

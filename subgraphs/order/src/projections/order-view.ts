@@ -1,4 +1,4 @@
-import { assertNever, type AnyEventEnvelope, type StockLine } from '@tributary/events/contracts';
+import { assertNever, type AnyEventEnvelope, type StockLine } from '@tributary/contracts';
 import type { OrderStatus } from '../domain/index.ts';
 
 /** One line of an order's timeline, as `Order.events` shows it. */

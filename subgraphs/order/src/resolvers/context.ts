@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ACTOR_HEADER, decodeActorHeader, traceparentSchema, type Actor } from '@tributary/events/contracts';
+import { ACTOR_HEADER, decodeActorHeader, traceparentSchema, type Actor } from '@tributary/contracts';
 
 /** What every resolver of the order subgraph gets. */
 export interface OrderContext {

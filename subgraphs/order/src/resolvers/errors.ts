@@ -1,5 +1,5 @@
-import { ConcurrencyError } from '@tributary/events/bus';
-import type { Actor } from '@tributary/events/contracts';
+import { ConcurrencyError } from '@tributary/bus';
+import type { Actor } from '@tributary/contracts';
 import { GraphQLError } from 'graphql';
 import { OrderDomainError, OrderValidationError } from '../domain/index.ts';
 

@@ -1,4 +1,4 @@
-import type { Actor } from '@tributary/events/contracts';
+import type { Actor } from '@tributary/contracts';
 import type { OrderStatus } from '../domain/index.ts';
 import type { OrderReadModel } from '../projections/order-read-model.ts';
 import type { OrderView } from '../projections/order-view.ts';

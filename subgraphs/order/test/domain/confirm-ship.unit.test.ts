@@ -1,5 +1,5 @@
-import { foldEvents } from '@tributary/events/contracts';
-import { DeciderSpecification } from '@tributary/events/testing';
+import { foldEvents } from '@tributary/contracts';
+import { DeciderSpecification } from '@tributary/testing';
 import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../src/domain/decider.ts';
 import { OrderNotFoundError, OrderStateConflictError, OrderValidationError } from '../../src/domain/errors.ts';

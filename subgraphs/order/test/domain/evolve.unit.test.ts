@@ -1,4 +1,4 @@
-import { createEnvelope, foldEvents, parseEvent } from '@tributary/events/contracts';
+import { createEnvelope, foldEvents, parseEvent } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../src/domain/decider.ts';
 import { isOrderEvent, ORDER_EVENT_TYPES, type OrderEvent } from '../../src/domain/events.ts';

@@ -1,4 +1,4 @@
-import type { Actor } from '@tributary/events/contracts';
+import type { Actor } from '@tributary/contracts';
 import type { CancelOrder, ConfirmOrder, MarkOrderShipped, PlaceOrder } from '../../src/domain/commands.ts';
 import type { OrderCancelled, OrderConfirmed, OrderPlaced, OrderShipped } from '../../src/domain/events.ts';
 

@@ -1,4 +1,4 @@
-import { DeciderSpecification } from '@tributary/events/testing';
+import { DeciderSpecification } from '@tributary/testing';
 import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../src/domain/decider.ts';
 import { OrderStateConflictError, OrderValidationError } from '../../src/domain/errors.ts';

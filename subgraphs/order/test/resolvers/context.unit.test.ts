@@ -1,4 +1,4 @@
-import { ACTOR_HEADER } from '@tributary/events/contracts';
+import { ACTOR_HEADER } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
 import { contextFromHeaders } from '../../src/resolvers/context.ts';
 
