@@ -8,7 +8,7 @@ import { DLQ_HEADERS, fromDeadLetter, toDeadLetter } from './dlq.ts';
 const envelope: BusEnvelope = {
   id: '7d0c6f8e-2b7a-4d55-9d8e-9f3b1c2a4e10',
   type: 'OrderPlaced',
-  version: 2,
+  version: 3,
   aggregateId: 'order-7',
   aggregateVersion: 1,
   occurredAt: '2026-01-01T00:00:00.000Z',
@@ -16,7 +16,7 @@ const envelope: BusEnvelope = {
   causationId: 'cmd-1',
   traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
   actor: { customerId: 'c1', role: 'customer' },
-  data: { orderId: 'order-7', customerId: 'c1', items: [{ sku: 'A', quantity: 2 }], idempotencyKey: null, placedAt: '2026-01-01T00:00:00.000Z' },
+  data: { orderId: 'order-7', customerId: 'c1', items: [{ sku: 'A', quantity: 2 }], idempotencyKey: null, paymentMethod: 'pm_card_ok', placedAt: '2026-01-01T00:00:00.000Z' },
 };
 
 /** What a consumer sees: kafkajs hands header values over as Buffers. */
@@ -31,7 +31,7 @@ describe('envelope <-> Kafka message', () => {
     expect(message.headers).toEqual({
       [EVENT_HEADERS.eventId]: envelope.id,
       [EVENT_HEADERS.eventType]: 'OrderPlaced',
-      [EVENT_HEADERS.eventVersion]: '2',
+      [EVENT_HEADERS.eventVersion]: '3',
       [EVENT_HEADERS.aggregateId]: 'order-7',
       [EVENT_HEADERS.correlationId]: 'order-7',
       [EVENT_HEADERS.causationId]: 'cmd-1',

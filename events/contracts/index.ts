@@ -12,3 +12,4 @@ export * from './create-catalogue.ts';
 export * from './catalogue.ts';
 export * from './topics.ts';
 export * from './decider.ts';
+export * from './domain-error.ts';

@@ -76,9 +76,40 @@ export const stockReleasedV1 = defineEvent({
   }),
 });
 
+/**
+ * Product-stream events (aggregate id = sku) that move units in and out of the product's
+ * reserved pool for one order. The product keeps the order's hold, so reserving twice for the
+ * same order is recognised and changes nothing (a redelivered OrderPlaced never reserves twice).
+ */
+export const stockItemReservedV1 = defineEvent({
+  type: 'StockItemReserved',
+  version: 1,
+  aggregate: 'inventory',
+  schema: z.object({ sku: skuSchema, orderId: idSchema, quantity: z.int().min(1), reservedAt: isoDateTimeSchema }),
+});
+
+/** The hold went back to available stock (the order was rejected or cancelled). */
+export const stockItemReleasedV1 = defineEvent({
+  type: 'StockItemReleased',
+  version: 1,
+  aggregate: 'inventory',
+  schema: z.object({ sku: skuSchema, orderId: idSchema, quantity: z.int().min(1), releasedAt: isoDateTimeSchema }),
+});
+
+/** The hold left the warehouse with the order: reserved and on-hand stock both go down. */
+export const stockItemShippedV1 = defineEvent({
+  type: 'StockItemShipped',
+  version: 1,
+  aggregate: 'inventory',
+  schema: z.object({ sku: skuSchema, orderId: idSchema, quantity: z.int().min(1), shippedAt: isoDateTimeSchema }),
+});
+
 export const inventoryEvents = {
   ProductAdded: productAddedV1,
   StockReplenished: stockReplenishedV1,
+  StockItemReserved: stockItemReservedV1,
+  StockItemReleased: stockItemReleasedV1,
+  StockItemShipped: stockItemShippedV1,
   StockReserved: stockReservedV1,
   StockRejected: stockRejectedV1,
   StockReleased: stockReleasedV1,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DataOf, EventDefinition } from './definition.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { InvalidEventError, describeIssues, issuesFromZod } from './invalid-event-error.ts';
-import { orderPlacedV1, orderPlacedV2 } from './order.ts';
+import { orderCancelledV1, orderCancelledV2, orderPlacedV1, orderPlacedV2, orderPlacedV3 } from './order.ts';
 
 /**
  * Upcasting: a published schema is never edited; a breaking change is a new version plus an
@@ -108,5 +108,27 @@ export const orderPlacedV1ToV2 = defineUpcaster({
   upcast: (data) => ({ ...data, idempotencyKey: null }),
 });
 
+/**
+ * OrderPlaced v2 -> v3. v3 records the payment method. Orders placed before payments existed
+ * are charged with the default test method, the same default placeOrder applies today.
+ */
+export const orderPlacedV2ToV3 = defineUpcaster({
+  from: orderPlacedV2,
+  to: orderPlacedV3,
+  reason: 'v3 adds paymentMethod; older orders get the default pm_card_ok',
+  upcast: (data) => ({ ...data, paymentMethod: 'pm_card_ok' }),
+});
+
+/**
+ * OrderCancelled v1 -> v2. v1 was only ever emitted by cancelOrder (the saga did not exist), so
+ * every v1 cancellation was requested by a person: CUSTOMER_REQUEST, with the old text as detail.
+ */
+export const orderCancelledV1ToV2 = defineUpcaster({
+  from: orderCancelledV1,
+  to: orderCancelledV2,
+  reason: 'v2 adds a reason code; v1 cancellations all came from cancelOrder',
+  upcast: ({ reason, ...rest }) => ({ ...rest, reason: 'CUSTOMER_REQUEST' as const, detail: reason }),
+});
+
 /** Every upcaster in production use; the catalogue refuses to load if a chain has a gap. */
-export const upcasters: readonly Upcaster[] = [orderPlacedV1ToV2];
+export const upcasters: readonly Upcaster[] = [orderPlacedV1ToV2, orderPlacedV2ToV3, orderCancelledV1ToV2];

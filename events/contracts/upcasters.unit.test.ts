@@ -6,7 +6,7 @@ import { createEventCatalogue } from './create-catalogue.ts';
 import { defineEvent } from './definition.ts';
 import { buildEnvelope } from './envelope.ts';
 import { InvalidEventError } from './invalid-event-error.ts';
-import { orderPlacedV1, orderPlacedV2 } from './order.ts';
+import { orderCancelledV1, orderCancelledV2, orderPlacedV1, orderPlacedV2, orderPlacedV3 } from './order.ts';
 import { createUpcasterRegistry, defineUpcaster, orderPlacedV1ToV2 } from './upcasters.ts';
 
 const storedV1 = buildEnvelope(
@@ -18,12 +18,18 @@ const storedV1 = buildEnvelope(
   sampleMetadata,
 );
 
-describe('OrderPlaced v1 -> v2', () => {
-  it('reads a stored v1 event as v2 with idempotencyKey null', () => {
+describe('OrderPlaced v1 -> v2 -> v3', () => {
+  it('reads a stored v1 event as v3 with idempotencyKey null and the default payment method', () => {
     expect(orderPlacedV1.schema.safeParse(storedV1.data).success).toBe(true);
     const read = parseEvent(JSON.parse(JSON.stringify(storedV1)));
-    expect(read).toEqual({ ...storedV1, version: 2, data: { ...storedV1.data, idempotencyKey: null } });
-    expect(orderPlacedV2.schema.safeParse(read.data).success).toBe(true);
+    expect(read).toEqual({ ...storedV1, version: 3, data: { ...storedV1.data, idempotencyKey: null, paymentMethod: 'pm_card_ok' } });
+    expect(orderPlacedV3.schema.safeParse(read.data).success).toBe(true);
+  });
+
+  it('reads a stored v2 event as v3, keeping its key', () => {
+    const storedV2 = { ...storedV1, version: 2, data: { ...storedV1.data, idempotencyKey: 'k-9' } };
+    expect(orderPlacedV2.schema.safeParse(storedV2.data).success).toBe(true);
+    expect(parseEvent(storedV2).data).toEqual({ ...storedV2.data, paymentMethod: 'pm_card_ok' });
   });
 
   it('keeps both published schemas: v1 has no key, v2 requires one', () => {
@@ -38,6 +44,31 @@ describe('OrderPlaced v1 -> v2', () => {
 
   it('documents why it exists', () => {
     expect(orderPlacedV1ToV2.reason).toMatch(/idempotencyKey/);
+  });
+});
+
+describe('OrderCancelled v1 -> v2', () => {
+  const storedV1Cancel = buildEnvelope(
+    {
+      type: 'OrderCancelled',
+      version: 1,
+      data: {
+        orderId: 'o-1',
+        reason: 'cancelled at the customer’s request',
+        cancelledBy: { customerId: 'c-1', role: 'customer' },
+        previousStatus: 'PENDING',
+        cancelledAt: '2025-01-01T00:00:00.000Z',
+      },
+    },
+    sampleMetadata,
+  );
+
+  it('reads v1 free text as CUSTOMER_REQUEST with the text as detail', () => {
+    expect(orderCancelledV1.schema.safeParse(storedV1Cancel.data).success).toBe(true);
+    const read = parseEvent(JSON.parse(JSON.stringify(storedV1Cancel)));
+    expect(read.version).toBe(2);
+    expect(read.data).toEqual({ ...storedV1Cancel.data, reason: 'CUSTOMER_REQUEST', detail: 'cancelled at the customer’s request' });
+    expect(orderCancelledV2.schema.safeParse(read.data).success).toBe(true);
   });
 });
 

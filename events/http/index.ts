@@ -1,5 +1,16 @@
-// HTTP plumbing shared by the gateway and every subgraph: Apollo Server on node:http, plus the
-// health, readiness and metrics routes.
-export { BadRequestBodyError, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+// HTTP plumbing shared by the gateway and every subgraph: Apollo Server on node:http, the
+// health, readiness and metrics routes, and the gateway's signed assertions to subgraphs.
+export { BadRequestBodyError, fromBodyText, readBody, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
 export { createServiceServer, GRAPHQL_PATH, type ServiceServer, type ServiceServerOptions } from './service-server.ts';
 export { answerRequestError, sendJson, sendMetrics } from './responses.ts';
+export {
+  ASSERTION_HEADER,
+  ASSERTION_ISSUER,
+  bodyHash,
+  createAssertionSigner,
+  createAssertionVerifier,
+  generateAssertionKeyPair,
+  UntrustedRequestError,
+  type AssertionSigner,
+  type AssertionVerifier,
+} from './gateway-assertion.ts';

@@ -12,7 +12,7 @@ export class BadRequestBodyError extends Error {
   }
 }
 
-async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -34,14 +34,19 @@ function isJson(contentType: string | undefined): boolean {
  * body is passed as text so Apollo answers with its own content-type / CSRF errors.
  */
 export async function toHTTPGraphQLRequest(req: IncomingMessage, url: URL, bodyLimitBytes: number): Promise<HTTPGraphQLRequest> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  return fromBodyText(req, url, method === 'POST' ? await readBody(req, bodyLimitBytes) : undefined);
+}
+
+/** The same conversion for a body already read (e.g. to check a signature over its bytes first). */
+export function fromBodyText(req: IncomingMessage, url: URL, text: string | undefined): HTTPGraphQLRequest {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const method = (req.method ?? 'GET').toUpperCase();
   let body: unknown;
-  if (method === 'POST') {
-    const text = await readBody(req, bodyLimitBytes);
+  if (method === 'POST' && text !== undefined) {
     if (isJson(req.headers['content-type']) && text.length > 0) {
       try {
         body = JSON.parse(text);

@@ -4,7 +4,9 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from '@tributary/telemetry';
 import type { Logger } from '@tributary/telemetry';
-import { toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
+import type { Actor } from '@tributary/contracts';
+import { ASSERTION_HEADER, UntrustedRequestError, type AssertionVerifier } from './gateway-assertion.ts';
+import { fromBodyText, readBody, writeHTTPGraphQLResponse } from './node-graphql-request.ts';
 import { answerRequestError, sendJson, sendMetrics } from './responses.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -12,7 +14,9 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ServiceServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Checks that the gateway sent the request; its verdict (the caller) reaches `context`. */
+  verifier: AssertionVerifier;
+  context: (req: IncomingMessage, actor: Actor | null) => Promise<TContext>;
   /** Readiness: every dependency the service needs to do useful work. */
   ready: () => Promise<HealthReport>;
   metrics: Registry;
@@ -37,8 +41,18 @@ export function createServiceServer<TContext extends BaseContext>(options: Servi
     const url = new URL(req.url ?? '/', 'http://service.local');
     const method = req.method ?? 'GET';
     if (url.pathname === GRAPHQL_PATH) {
-      const httpGraphQLRequest = await toHTTPGraphQLRequest(req, url, BODY_LIMIT_BYTES);
-      const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
+      const text = method === 'POST' ? await readBody(req, BODY_LIMIT_BYTES) : undefined;
+      let actor: Actor | null;
+      try {
+        // The assertion covers the body of a POST, the query string of a GET.
+        actor = await options.verifier.verify(headerValue(req.headers[ASSERTION_HEADER]), text ?? url.search);
+      } catch (error) {
+        if (!(error instanceof UntrustedRequestError)) throw error;
+        logger.warn({ reason: error.message, remote: req.socket.remoteAddress }, 'refused a request the gateway did not sign');
+        return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+      const httpGraphQLRequest = fromBodyText(req, url, text);
+      const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req, actor) });
       return writeHTTPGraphQLResponse(res, response);
     }
     if (method !== 'GET') return sendJson(res, 405, { error: `${method} not allowed on ${url.pathname}` });
@@ -49,6 +63,10 @@ export function createServiceServer<TContext extends BaseContext>(options: Servi
     }
     if (url.pathname === '/metrics') return sendMetrics(res, options.metrics);
     sendJson(res, 404, { error: `no route for ${method} ${url.pathname}`, routes: [GRAPHQL_PATH, '/health', '/ready', '/metrics'] });
+  }
+
+  function headerValue(value: string | string[] | undefined): string | undefined {
+    return Array.isArray(value) ? value[0] : value;
   }
 
   const httpServer = createServer((req, res) => {

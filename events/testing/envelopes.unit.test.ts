@@ -8,7 +8,7 @@ describe('makeEnvelope', () => {
     const a = makeEnvelope(sampleEvents.OrderPlaced);
     const b = makeEnvelope(sampleEvents.OrderPlaced);
     expect(a.id).not.toBe(b.id);
-    expect(a.version).toBe(2);
+    expect(a.version).toBe(3);
     expect(a.correlationId).toBe(a.aggregateId);
     expect(parseEvent(a)).toEqual(a);
   });

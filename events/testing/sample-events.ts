@@ -17,13 +17,21 @@ export const sampleEvents: { [T in EventType]: DomainEvent<T> } = {
       customerId: 'c-1',
       items: [{ sku: 'SKU-1', quantity: 2 }],
       idempotencyKey: 'k-1',
+      paymentMethod: 'pm_card_ok',
       placedAt: at,
     },
   },
   OrderConfirmed: { type: 'OrderConfirmed', data: { orderId, paymentId: 'p-1', confirmedAt: at } },
   OrderCancelled: {
     type: 'OrderCancelled',
-    data: { orderId, reason: 'out of stock', cancelledBy: 'system', previousStatus: 'PENDING', cancelledAt: at },
+    data: {
+      orderId,
+      reason: 'OUT_OF_STOCK',
+      detail: 'SKU-1 is out of stock',
+      cancelledBy: 'system',
+      previousStatus: 'PENDING',
+      cancelledAt: at,
+    },
   },
   OrderShipped: { type: 'OrderShipped', data: { orderId, shippedAt: at } },
   ProductAdded: {
@@ -53,6 +61,19 @@ export const sampleEvents: { [T in EventType]: DomainEvent<T> } = {
     type: 'StockReleased',
     data: { orderId, items: [{ sku: 'SKU-1', quantity: 2 }], releasedAt: at },
   },
+  StockItemReserved: { type: 'StockItemReserved', data: { sku: 'SKU-1', orderId, quantity: 2, reservedAt: at } },
+  StockItemReleased: { type: 'StockItemReleased', data: { sku: 'SKU-1', orderId, quantity: 2, releasedAt: at } },
+  StockItemShipped: { type: 'StockItemShipped', data: { sku: 'SKU-1', orderId, quantity: 2, shippedAt: at } },
+  PaymentRequested: {
+    type: 'PaymentRequested',
+    data: { paymentId: 'p-1', orderId, customerId: 'c-1', method: 'pm_card_ok', requestedAt: at },
+  },
+  PaymentAmountDue: { type: 'PaymentAmountDue', data: { paymentId: 'p-1', orderId, amount: eur(5998), dueAt: at } },
+  PaymentAttemptFailed: {
+    type: 'PaymentAttemptFailed',
+    data: { paymentId: 'p-1', orderId, attempt: 1, error: 'provider answered 503', nextAttemptAt: at, failedAt: at },
+  },
+  PaymentVoided: { type: 'PaymentVoided', data: { paymentId: 'p-1', orderId, reason: 'order cancelled', voidedAt: at } },
   PaymentCaptured: {
     type: 'PaymentCaptured',
     data: { paymentId: 'p-1', orderId, amount: eur(5998), capturedAt: at },

@@ -1,0 +1,42 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ConcurrencyError } from '@tributary/bus';
+import { DomainError } from '@tributary/contracts';
+import type { Logger } from '@tributary/telemetry';
+
+/** Codes Apollo itself gives to requests it refused before running any resolver. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * The one place where errors become GraphQL errors (architecture invariant 7): a DomainError
+ * keeps its message and code (plus its client-safe details), a lost optimistic-concurrency race
+ * is a CONFLICT, Apollo's own request errors pass through, and anything else is an internal
+ * error whose details are logged, never sent: no stack traces or file paths in answers.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    if (original instanceof DomainError) {
+      return { message: original.message, ...where, extensions: { ...original.details, code: original.code } };
+    }
+    if (original instanceof ConcurrencyError) {
+      return { message: 'the data changed concurrently, retry the request', ...where, extensions: { code: 'CONFLICT' } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'resolver failed');
+    return { message: 'internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,57 @@
+import { createAssertionVerifier, type AssertionVerifier } from '@tributary/http';
+import { createLogger, type Logger } from '@tributary/telemetry';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose, { type Connection } from 'mongoose';
+import type { ServiceConfig } from './config.ts';
+import type { Service } from './service.ts';
+
+/** What a service's main gets to wire its app with. */
+export interface ProcessResources {
+  logger: Logger;
+  connection: Connection;
+  kafka: Kafka;
+  verifier: AssertionVerifier;
+}
+
+/**
+ * The main of every subgraph: connects MongoDB and Kafka, builds the service, starts it, prints
+ * "<name> subgraph ready at URL" (the launcher waits for that line), and stops it cleanly on
+ * SIGTERM / SIGINT (exit 0) or after a failed stop (exit 1).
+ */
+export async function runService<C extends ServiceConfig>(
+  name: string,
+  loadConfig: () => C,
+  createApp: (config: C, resources: ProcessResources) => Service,
+): Promise<void> {
+  try {
+    const config = loadConfig();
+    const logger = createLogger(name, config.logLevel);
+    const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+    const kafka = new Kafka({ clientId: name, brokers: config.kafkaBrokers, logLevel: logLevel.WARN });
+    const verifier = await createAssertionVerifier({ publicKeyPem: config.gatewayPublicKeyPem, audience: name });
+    const app = createApp(config, { logger, connection, kafka, verifier });
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      try {
+        await app.stop();
+        await connection.close();
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, 'unclean stop');
+        process.exit(1);
+      }
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+
+    const url = await app.start();
+    console.log(`${name} subgraph ready at ${url}`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  createBusMetrics,
+  createConsumerRunner,
+  createEventStore,
+  createOutboxRelay,
+  ensureTopics,
+  type BusMetrics,
+  type CommandHandlerDeps,
+  type ConsumerRunner,
+  type EventStore,
+  type HandlerContext,
+  type OutboxRelay,
+  type RetryPolicy,
+} from '@tributary/bus';
+import type { AnyEventEnvelope } from '@tributary/contracts';
+import { createServiceServer, type AssertionVerifier } from '@tributary/http';
+import { createHealth, createMetricsRegistry, type HealthCheck, type Logger, type Registry } from '@tributary/telemetry';
+import type { DocumentNode } from 'graphql';
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { buildContext, type ServiceContext } from './context.ts';
+import { createErrorFormatter } from './errors.ts';
+
+/** What every service is built from; `app.ts` of each service passes these in. */
+export interface ServiceDeps {
+  /** The subgraph's name in supergraph.yaml: logs, metrics, consumer groups, assertion audience. */
+  name: string;
+  config: { host: string; port: number; kafkaPartitions: number };
+  logger: Logger;
+  connection: Connection;
+  kafka: Kafka;
+  /** Proves each request came from the gateway (see @tributary/http gateway-assertion). */
+  verifier: AssertionVerifier;
+  now?: () => Date;
+  newId?: () => string;
+  /** Appended to every consumer group id; tests give each run its own groups. */
+  groupSuffix?: string;
+}
+
+/** What the kit hands a service while it is being built. */
+export interface ServiceRuntime {
+  name: string;
+  logger: Logger;
+  connection: Connection;
+  kafka: Kafka;
+  metrics: Registry;
+  busMetrics: BusMetrics;
+  /** The service's event store, which is also its outbox. */
+  store: EventStore;
+  relay: OutboxRelay;
+  now: () => Date;
+  newId: () => string;
+  /** Everything `handleCommand` needs. */
+  commands: CommandHandlerDeps;
+}
+
+/** A Kafka consumer of the service: a projection or a saga reaction, in its own group. */
+export interface ConsumerDefinition {
+  /** Unique within the service; the consumer group is `<service>.<name>`. */
+  name: string;
+  topics: string[];
+  handle(envelope: AnyEventEnvelope, context: HandlerContext): Promise<void>;
+  /** Default: ~40 attempts over several minutes (infrastructure blips heal), then the DLQ. */
+  retry?: RetryPolicy;
+}
+
+/** Something that runs beside the consumers, e.g. a deadline scheduler or a retry loop. */
+export interface BackgroundWorker {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The parts a service is made of. */
+export interface ServiceModule {
+  typeDefs: DocumentNode;
+  /** The service's resolvers, typed by its generated `Resolvers<ServiceContext>` (graphql-codegen). */
+  resolvers: object;
+  /** Topics the service publishes to (created at start with their DLQs). */
+  topics: string[];
+  /** Creates the service's own collections and indexes (the event store's are handled). */
+  init?(): Promise<void>;
+  consumers?: ConsumerDefinition[];
+  workers?: BackgroundWorker[];
+  /** Extra readiness checks besides MongoDB and Kafka. */
+  readiness?: Record<string, HealthCheck>;
+}
+
+export interface Service {
+  /** Indexes, topics, relay, consumers, workers, then HTTP; resolves with the GraphQL URL. */
+  start(): Promise<string>;
+  /** Stops taking requests, then lets consumers, workers and the relay finish what they hold. */
+  stop(): Promise<void>;
+  runtime: ServiceRuntime;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 40, initialDelayMs: 100, maxDelayMs: 10_000 };
+
+/** Builds a subgraph service: lifecycle, HTTP, trust, errors, metrics and the event runtime, once. */
+export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime) => ServiceModule): Service {
+  const { name, config, logger, connection, kafka } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const metrics = createMetricsRegistry({ service: name });
+  const busMetrics = createBusMetrics(metrics);
+  const relay = createOutboxRelay({ connection, kafka, logger: logger.child({ component: 'outbox-relay' }), hooks: busMetrics.relayHooks });
+  const store = createEventStore({ connection, aggregateType: name, onAppended: () => relay.notify() });
+  const runtime: ServiceRuntime = {
+    name, logger, connection, kafka, metrics, busMetrics, store, relay, now, newId,
+    commands: { store, now, newId },
+  };
+  const module = build(runtime);
+
+  const runners: ConsumerRunner[] = (module.consumers ?? []).map((consumer) =>
+    createConsumerRunner({
+      kafka,
+      groupId: `${name}.${consumer.name}${deps.groupSuffix ?? ''}`,
+      topics: consumer.topics,
+      fromBeginning: true,
+      // The broker answers a fetch as soon as data arrives, so a shorter long-poll costs no
+      // latency; it bounds how long stop() waits for the fetch in flight.
+      consumerConfig: { maxWaitTimeInMs: 1_000 },
+      // Partitions of one consumer run side by side; one partition's messages stay in order.
+      partitionsConsumedConcurrently: 4,
+      retry: consumer.retry ?? DEFAULT_RETRY,
+      logger: logger.child({ component: consumer.name }),
+      hooks: busMetrics.consumerHooks,
+      handle: consumer.handle,
+    }),
+  );
+  const workers = module.workers ?? [];
+
+  // One admin client for the service's life: topics at start, then readiness probes.
+  const admin = kafka.admin();
+  const ready = createHealth({
+    mongodb: async () => connection.db?.admin().ping(),
+    kafka: async () => admin.describeCluster(),
+    ...module.readiness,
+  });
+
+  const apollo = new ApolloServer<ServiceContext>({
+    // Generated resolver types are stricter than Apollo's loose resolver map; the one cast is here.
+    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as never }),
+    logger,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+  });
+  const server = createServiceServer({
+    apollo,
+    verifier: deps.verifier,
+    context: async (req, actor) => buildContext(req.headers, actor),
+    ready,
+    metrics,
+    logger,
+  });
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server.httpServer }));
+
+  let starting: Promise<string> | undefined;
+  let apolloStarted = false;
+  const startedWorkers: BackgroundWorker[] = [];
+
+  async function startAll(): Promise<string> {
+    await store.init();
+    await module.init?.();
+    await admin.connect();
+    await ensureTopics(admin, module.topics, config.kafkaPartitions);
+    await relay.start();
+    await Promise.all(runners.map((runner) => runner.start()));
+    for (const worker of workers) {
+      await worker.start();
+      startedWorkers.push(worker);
+    }
+    await apollo.start();
+    apolloStarted = true;
+    const url = await server.listen(config.port, config.host);
+    logger.info({ url }, `${name} subgraph started`);
+    return url;
+  }
+
+  return {
+    runtime,
+    // stop() may come while start() is still running (a SIGTERM during startup) or after it
+    // failed: it waits for start() to settle, then stops exactly what did start.
+    start() {
+      starting ??= startAll();
+      return starting;
+    },
+    async stop() {
+      await starting?.catch(() => undefined);
+      if (apolloStarted) await apollo.stop();
+      await Promise.all(startedWorkers.map((worker) => worker.stop().catch((err: unknown) => logger.error({ err, worker: worker.name }, 'worker stop failed'))));
+      await Promise.all([...runners.map((runner) => runner.stop()), relay.stop()]);
+      await admin.disconnect();
+    },
+  };
+}

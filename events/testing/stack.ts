@@ -1,0 +1,3 @@
+// Test fixtures that start real servers; a separate entry point so that unit tests of deciders
+// and projections never load kafkajs, mongoose or the embedded servers.
+export * from './infrastructure.ts';
