@@ -1,4 +1,4 @@
-import type { Actor } from '@tributary/contracts';
+import type { Actor, CancellationReason } from '@tributary/contracts';
 import type { PlaceOrderInput } from './limits.ts';
 
 /**
@@ -19,8 +19,11 @@ export interface ConfirmOrder {
 
 export interface CancelOrder {
   type: 'CancelOrder';
-  /** `'system'` when the saga cancels (stock rejected, payment declined). */
-  data: { orderId: string; reason: string; cancelledBy: Actor | 'system'; now: Date };
+  /**
+   * `'system'` when the saga cancels (stock rejected, payment declined, deadline passed). The
+   * saga's cancellations are idempotent: an order that already left PENDING stays as it is.
+   */
+  data: { orderId: string; reason: CancellationReason; detail: string; cancelledBy: Actor | 'system'; now: Date };
 }
 
 export interface MarkOrderShipped {

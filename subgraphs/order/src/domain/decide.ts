@@ -4,6 +4,7 @@ import type { CancelOrder, ConfirmOrder, MarkOrderShipped, OrderCommand, PlaceOr
 import { OrderForbiddenError, OrderNotFoundError, OrderStateConflictError, OrderValidationError } from './errors.ts';
 import type { OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced, OrderShipped } from './events.ts';
 import {
+  cancelReasonCodeSchema,
   cancelReasonInputSchema,
   cancelledByInputSchema,
   paymentIdInputSchema,
@@ -48,6 +49,7 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderPlaced[] {
         customerId: input.customerId,
         items: input.items,
         idempotencyKey: input.idempotencyKey,
+        paymentMethod: input.paymentMethod,
         placedAt: timestamp(command.data.now),
       },
     },
@@ -57,7 +59,13 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderPlaced[] {
 function confirmOrder(command: ConfirmOrder, state: OrderState): OrderConfirmed[] {
   const paymentId = validate(paymentIdInputSchema, command.data.paymentId, ['paymentId']);
   const order = requirePlaced(state, command.data.orderId);
-  if (order.status !== 'PENDING') throw new OrderStateConflictError(order.orderId, order.status, 'confirm');
+  // The saga confirms; a redelivered capture or one that lost the race against a cancellation
+  // (payment then refunds, reacting to OrderCancelled) changes nothing.
+  if (order.status === 'CANCELLED') return [];
+  if (order.status === 'CONFIRMED' || order.status === 'SHIPPED') {
+    if (order.paymentId === paymentId) return [];
+    throw new OrderStateConflictError(order.orderId, order.status, 'confirm', `order ${order.orderId} was confirmed with another payment`);
+  }
   return [
     {
       type: 'OrderConfirmed',
@@ -67,11 +75,16 @@ function confirmOrder(command: ConfirmOrder, state: OrderState): OrderConfirmed[
 }
 
 function cancelOrder(command: CancelOrder, state: OrderState): OrderCancelled[] {
-  const reason = validate(cancelReasonInputSchema, command.data.reason, ['reason']);
+  const reason = validate(cancelReasonCodeSchema, command.data.reason, ['reason']);
+  const detail = validate(cancelReasonInputSchema, command.data.detail, ['detail']);
   const cancelledBy = validate(cancelledByInputSchema, command.data.cancelledBy, ['cancelledBy']);
   const order = requirePlaced(state, command.data.orderId);
   if (!mayCancel(cancelledBy, order)) throw new OrderForbiddenError(order.orderId, 'cancel');
-  if (order.status !== 'PENDING' && order.status !== 'CONFIRMED') {
+  if (cancelledBy === 'system') {
+    // The saga's verdicts concern a PENDING order only: stock or payment failing, or no answer
+    // in time. An order that already moved on (or a redelivered verdict) stays as it is.
+    if (order.status !== 'PENDING') return [];
+  } else if (order.status !== 'PENDING' && order.status !== 'CONFIRMED') {
     throw new OrderStateConflictError(order.orderId, order.status, 'cancel');
   }
   return [
@@ -80,6 +93,7 @@ function cancelOrder(command: CancelOrder, state: OrderState): OrderCancelled[] 
       data: {
         orderId: order.orderId,
         reason,
+        detail,
         cancelledBy,
         previousStatus: order.status,
         cancelledAt: timestamp(command.data.now),
@@ -105,6 +119,7 @@ function isRetryOf(order: PlacedOrder, input: ValidPlaceOrder): boolean {
     input.idempotencyKey !== null &&
     input.idempotencyKey === order.idempotencyKey &&
     input.customerId === order.customerId &&
+    input.paymentMethod === order.paymentMethod &&
     input.items.length === order.items.length &&
     input.items.every((item, i) => item.sku === order.items[i]?.sku && item.quantity === order.items[i]?.quantity)
   );

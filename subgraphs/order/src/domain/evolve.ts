@@ -11,13 +11,14 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
   switch (event.type) {
     case 'OrderPlaced': {
       if (state.status !== 'NOT_PLACED') return state;
-      const { orderId, customerId, items, idempotencyKey, placedAt } = event.data;
+      const { orderId, customerId, items, idempotencyKey, paymentMethod, placedAt } = event.data;
       return {
         status: 'PENDING',
         orderId,
         customerId,
         items: items.map(({ sku, quantity }) => ({ sku, quantity })),
         idempotencyKey,
+        paymentMethod,
         placedAt,
       };
     }
@@ -28,12 +29,13 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     }
     case 'OrderCancelled': {
       if (state.status !== 'PENDING' && state.status !== 'CONFIRMED') return state;
-      const { reason, cancelledBy, cancelledAt } = event.data;
+      const { reason, detail, cancelledBy, cancelledAt } = event.data;
       return {
         ...placedFields(state),
         status: 'CANCELLED',
         paymentId: state.status === 'CONFIRMED' ? state.paymentId : null,
         reason,
+        detail,
         cancelledBy,
         cancelledAt,
       };

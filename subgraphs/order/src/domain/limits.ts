@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SKU_MAX_LENGTH, SKU_PATTERN, SKU_PATTERN_MESSAGE, actorSchema } from '@tributary/contracts';
+import { SKU_MAX_LENGTH, SKU_PATTERN, SKU_PATTERN_MESSAGE, actorSchema, cancellationReasonSchema, paymentMethodSchema } from '@tributary/contracts';
 
 /**
  * Input limits of the order commands, in one place: the decider enforces them and resolvers
@@ -17,6 +17,9 @@ export const PLACE_ORDER_LIMITS = {
 } as const;
 
 export const CANCEL_REASON_MAX_LENGTH = 500;
+
+/** What placeOrder charges when the client names no payment method. */
+export const DEFAULT_PAYMENT_METHOD = 'pm_card_ok';
 
 const L = PLACE_ORDER_LIMITS;
 
@@ -76,17 +79,23 @@ export const placeOrderInputSchema = z.object({
     .max(L.idempotencyKeyMaxLength, `idempotencyKey must be at most ${L.idempotencyKeyMaxLength} characters`)
     .nullish()
     .transform((key) => key ?? null),
+  /** Absent and null both mean the default test card, which always succeeds. */
+  paymentMethod: paymentMethodSchema
+    .nullish()
+    .transform((method) => method ?? DEFAULT_PAYMENT_METHOD),
 });
 export type PlaceOrderInput = z.input<typeof placeOrderInputSchema>;
 export type ValidPlaceOrder = z.output<typeof placeOrderInputSchema>;
 
 export const paymentIdInputSchema = idInputSchema('paymentId');
 
+export const cancelReasonCodeSchema = cancellationReasonSchema;
+
 export const cancelReasonInputSchema = z
-  .string({ error: 'reason must be a string' })
+  .string({ error: 'detail must be a string' })
   .trim()
-  .min(1, 'reason must not be empty')
-  .max(CANCEL_REASON_MAX_LENGTH, `reason must be at most ${CANCEL_REASON_MAX_LENGTH} characters`);
+  .min(1, 'detail must not be empty')
+  .max(CANCEL_REASON_MAX_LENGTH, `detail must be at most ${CANCEL_REASON_MAX_LENGTH} characters`);
 
 export const cancelledByInputSchema = z.union([z.literal('system'), actorSchema], {
   error: "cancelledBy must be an actor or 'system'",

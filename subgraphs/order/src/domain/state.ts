@@ -1,4 +1,4 @@
-import type { Actor, StockLine } from '@tributary/contracts';
+import type { Actor, CancellationReason, StockLine } from '@tributary/contracts';
 
 /**
  * The Order aggregate's state: only what decisions need, one shape per status so that, e.g., a
@@ -19,6 +19,7 @@ export interface PlacedOrderFields {
   customerId: string;
   items: StockLine[];
   idempotencyKey: string | null;
+  paymentMethod: string;
   placedAt: string;
 }
 
@@ -43,7 +44,8 @@ export interface CancelledOrder extends PlacedOrderFields {
   status: 'CANCELLED';
   /** Set when the order was confirmed (paid) before it was cancelled. */
   paymentId: string | null;
-  reason: string;
+  reason: CancellationReason;
+  detail: string;
   cancelledBy: Actor | 'system';
   cancelledAt: string;
 }
@@ -61,6 +63,6 @@ export function isPlaced(state: OrderState): state is PlacedOrder {
 
 /** The fields every placed order has, without the status-specific ones. */
 export function placedFields(state: PlacedOrder): PlacedOrderFields {
-  const { orderId, customerId, items, idempotencyKey, placedAt } = state;
-  return { orderId, customerId, items, idempotencyKey, placedAt };
+  const { orderId, customerId, items, idempotencyKey, paymentMethod, placedAt } = state;
+  return { orderId, customerId, items, idempotencyKey, paymentMethod, placedAt };
 }

@@ -24,16 +24,34 @@ export type Scalars = {
   _FieldSet: { input: any; output: any; }
 };
 
+/** Why an order was cancelled. */
+export type CancellationReason =
+  /** The customer (or an admin on their behalf) cancelled it. */
+  | 'CUSTOMER_REQUEST'
+  /** Inventory could not reserve every line. */
+  | 'OUT_OF_STOCK'
+  /** The payment provider declined the charge. */
+  | 'PAYMENT_DECLINED'
+  /** Neither a confirmation nor a failure arrived before the deadline. */
+  | 'TIMEOUT';
+
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancel an order that is not yet shipped. Only its customer or an admin may cancel it. */
+  /** Cancel an order that is not yet shipped. Only its customer or an admin may cancel it; stock is released and a captured payment refunded. */
   cancelOrder: Order;
+  /** Admin only: hand a CONFIRMED order over for delivery. A shipped order can no longer be cancelled. */
+  markShipped: Order;
   /** Place an order as the authenticated customer. The order starts PENDING; the saga confirms or cancels it. */
   placeOrder: Order;
 };
 
 
 export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationMarkShippedArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -45,6 +63,10 @@ export type MutationPlaceOrderArgs = {
 /** A customer's order. Its state is derived from the order's immutable events. */
 export type Order = {
   __typename?: 'Order';
+  /** The cancellation explained in words (e.g. which products were out of stock); null unless CANCELLED. */
+  cancellationDetail?: Maybe<Scalars['String']['output']>;
+  /** Why the order was cancelled; null unless it is CANCELLED. */
+  cancellationReason?: Maybe<CancellationReason>;
   /** When the order was placed. */
   createdAt: Scalars['DateTime']['output'];
   /** The customer who placed the order. */
@@ -55,6 +77,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** What was ordered (1 to 100 lines). */
   items: Array<OrderItem>;
+  /** The payment method the customer chose (a provider token such as pm_card_ok). */
+  paymentMethod: Scalars['String']['output'];
   /** Where the order stands in its lifecycle. */
   status: OrderStatus;
   /** When the order last changed (time of its latest event). */
@@ -97,6 +121,8 @@ export type OrderEvent = {
 /** One line of an order. */
 export type OrderItem = {
   __typename?: 'OrderItem';
+  /** The product behind the sku, as the inventory subgraph knows it. */
+  product?: Maybe<Product>;
   /** How many units were ordered (1 to 1000). */
   quantity: Scalars['Int']['output'];
   /** Stock keeping unit of the product. */
@@ -137,6 +163,15 @@ export type PlaceOrderInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The lines of the order (1 to 100, each with quantity 1 to 1000). */
   items: Array<OrderItemInput>;
+  /** How to pay: a payment-provider token. Test methods: pm_card_ok (default), pm_card_declined, pm_card_flaky, pm_card_timeout. */
+  paymentMethod?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A product of the catalogue; owned by the inventory subgraph, referenced here by sku. */
+export type Product = {
+  __typename?: 'Product';
+  /** Stock keeping unit of the product. */
+  sku: Scalars['String']['output'];
 };
 
 export type Query = {
@@ -253,13 +288,14 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CancellationReason: CancellationReason;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Order: ResolverTypeWrapper<OrderView>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   OrderEvent: ResolverTypeWrapper<OrderEvent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OrderItem: ResolverTypeWrapper<OrderItem>;
@@ -268,6 +304,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PlaceOrderInput: PlaceOrderInput;
+  Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -277,9 +314,9 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Order: OrderView;
+  String: Scalars['String']['output'];
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
-  String: Scalars['String']['output'];
   OrderEvent: OrderEvent;
   Int: Scalars['Int']['output'];
   OrderItem: OrderItem;
@@ -287,6 +324,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PlaceOrderInput: PlaceOrderInput;
+  Product: Product;
   Query: Record<PropertyKey, never>;
 };
 
@@ -296,16 +334,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
+  markShipped?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationMarkShippedArgs, 'id'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
 };
 
 export type OrderResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cancellationDetail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancellationReason?: Resolver<Maybe<ResolversTypes['CancellationReason']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  paymentMethod?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
@@ -329,6 +371,7 @@ export type OrderEventResolvers<ContextType = ServiceContext, ParentType extends
 };
 
 export type OrderItemResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = {
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -336,6 +379,10 @@ export type OrderItemResolvers<ContextType = ServiceContext, ParentType extends 
 export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -352,6 +399,7 @@ export type Resolvers<ContextType = ServiceContext> = {
   OrderEvent?: OrderEventResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 

@@ -1,4 +1,5 @@
-import { assertNever, type AnyEventEnvelope, type StockLine } from '@tributary/contracts';
+import { assertNever, type AnyEventEnvelope, type CancellationReason, type StockLine } from '@tributary/contracts';
+import type { SingleStreamProjection } from '@tributary/service';
 import type { OrderStatus } from '../domain/index.ts';
 
 /** One line of an order's timeline, as `Order.events` shows it. */
@@ -20,7 +21,10 @@ export interface OrderView {
   status: OrderStatus;
   items: StockLine[];
   idempotencyKey: string | null;
-  cancelReason: string | null;
+  paymentMethod: string;
+  cancellationReason: CancellationReason | null;
+  /** Why, in words (e.g. which skus were short). */
+  cancellationDetail: string | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -39,7 +43,7 @@ export function isOrderEnvelope(envelope: AnyEventEnvelope): envelope is OrderEn
  * Folds one event into the view. Pure, so the projector (from Kafka) and the mutations (from the
  * stream they just wrote) build the very same document.
  */
-export function applyToView(view: OrderView | undefined, envelope: OrderEnvelope): OrderView {
+export function applyToView(view: OrderView | null, envelope: OrderEnvelope): OrderView {
   const at = new Date(envelope.occurredAt);
   const entry: OrderTimelineEntry = {
     type: envelope.type,
@@ -55,7 +59,9 @@ export function applyToView(view: OrderView | undefined, envelope: OrderEnvelope
       status: 'PENDING',
       items: envelope.data.items.map(({ sku, quantity }) => ({ sku, quantity })),
       idempotencyKey: envelope.data.idempotencyKey,
-      cancelReason: null,
+      paymentMethod: envelope.data.paymentMethod,
+      cancellationReason: null,
+      cancellationDetail: null,
       createdAt: at,
       updatedAt: at,
       version: envelope.aggregateVersion,
@@ -68,7 +74,7 @@ export function applyToView(view: OrderView | undefined, envelope: OrderEnvelope
     case 'OrderConfirmed':
       return { ...next, status: 'CONFIRMED' };
     case 'OrderCancelled':
-      return { ...next, status: 'CANCELLED', cancelReason: envelope.data.reason };
+      return { ...next, status: 'CANCELLED', cancellationReason: envelope.data.reason, cancellationDetail: envelope.data.detail };
     case 'OrderShipped':
       return { ...next, status: 'SHIPPED' };
     default:
@@ -76,7 +82,9 @@ export function applyToView(view: OrderView | undefined, envelope: OrderEnvelope
   }
 }
 
-/** The view of a whole stream, e.g. the one a mutation just appended to. */
-export function viewOfStream(stream: readonly AnyEventEnvelope[]): OrderView | undefined {
-  return stream.filter(isOrderEnvelope).reduce<OrderView | undefined>(applyToView, undefined);
-}
+/** The `orders` read model: one document per order stream. */
+export const orderProjection: SingleStreamProjection<OrderView, OrderEnvelope> = {
+  name: 'orders',
+  handles: isOrderEnvelope,
+  evolve: applyToView,
+};

@@ -1,48 +1,43 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import type { OrderCommands } from '../commands/order-commands.ts';
-import type { OrderStatus } from '../domain/index.ts';
-import type { OrderView } from '../projections/order-view.ts';
-import type { OrderContext } from './context.ts';
-import { mapErrors, requireActor } from './errors.ts';
+import { requireActor, requireAdmin, type ServiceContext } from '@tributary/service';
+import type { OrderCommands, RequestMetadata } from '../commands/order-commands.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { OrderQueries } from './order-queries.ts';
-
-/** Why a customer's cancelOrder needs no reason field: the API cancels on the customer's request. */
-const CUSTOMER_CANCEL_REASON = 'cancelled at the customer’s request';
 
 export interface ResolverDeps {
   commands: OrderCommands;
   queries: OrderQueries;
 }
 
-/** GraphQL -> commands and queries. No business rule lives here. */
-export function createResolvers(deps: ResolverDeps) {
-  const { commands, queries } = deps;
+/** GraphQL -> commands and queries. No business rule lives here; errors are mapped by the kit. */
+export function createResolvers({ commands, queries }: ResolverDeps): Resolvers {
   return {
     DateTime: DateTimeResolver,
     Query: {
-      order: (_: unknown, args: { id: string }, ctx: OrderContext) =>
-        mapErrors(() => queries.byId(requireActor(ctx.actor), args.id)),
-      orders: (_: unknown, args: { status?: OrderStatus | null; first: number; after?: string | null }, ctx: OrderContext) =>
-        mapErrors(() => queries.page(requireActor(ctx.actor), args)),
+      order: (_, args, ctx) => queries.byId(requireActor(ctx), args.id),
+      orders: (_, args, ctx) => queries.page(requireActor(ctx), args),
     },
     Mutation: {
-      placeOrder: (_: unknown, args: { input: { items: { sku: string; quantity: number }[]; idempotencyKey?: string | null } }, ctx: OrderContext) =>
-        mapErrors(() => commands.placeOrder(args.input, meta(ctx))),
-      cancelOrder: (_: unknown, args: { id: string }, ctx: OrderContext) =>
-        mapErrors(() => commands.cancelOrder(args.id, CUSTOMER_CANCEL_REASON, meta(ctx))),
+      placeOrder: (_, { input }, ctx) => commands.placeOrder(input, meta(ctx)),
+      cancelOrder: (_, args, ctx) => commands.cancelOrder(args.id, meta(ctx)),
+      markShipped: (_, args, ctx) => {
+        requireAdmin(ctx);
+        return commands.markShipped(args.id, meta(ctx));
+      },
     },
     Order: {
-      id: (order: OrderView) => order._id,
-      __resolveReference: (reference: { id: string }, ctx: OrderContext) =>
-        mapErrors(() => queries.byId(requireActor(ctx.actor), reference.id)),
+      id: (order) => order._id,
+      __resolveReference: (reference, ctx) => queries.byId(requireActor(ctx), reference.id),
     },
+    // The inventory subgraph resolves the rest of the product from this reference.
+    OrderItem: { product: (item) => ({ sku: item.sku }) },
   };
 }
 
-function meta(ctx: OrderContext) {
+function meta(ctx: ServiceContext): RequestMetadata {
   return {
-    actor: requireActor(ctx.actor),
-    requestId: ctx.requestId,
+    actor: requireActor(ctx),
+    causationId: ctx.requestId,
     ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
   };
 }

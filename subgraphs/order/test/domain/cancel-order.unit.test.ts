@@ -26,18 +26,36 @@ describe('CancelOrder', () => {
     given([orderPlaced()]).when(cancelOrder()).then([orderCancelled()]);
   });
 
-  it('cancels a confirmed order, recording that it was confirmed (payment will refund)', () => {
-    given([orderPlaced(), orderConfirmed()])
-      .when(cancelOrder({ cancelledBy: 'system', reason: 'payment reversed' }))
-      .then([orderCancelled({ cancelledBy: 'system', reason: 'payment reversed', previousStatus: 'CONFIRMED' })]);
+  it('cancels a confirmed order at the customer’s request, recording that it was confirmed (payment will refund)', () => {
+    given([orderPlaced(), orderConfirmed()]).when(cancelOrder()).then([orderCancelled({ previousStatus: 'CONFIRMED' })]);
+  });
+
+  describe('saga verdicts (cancelledBy system)', () => {
+    const verdict = { cancelledBy: 'system' as const, reason: 'OUT_OF_STOCK' as const, detail: 'out of stock: SKU-1' };
+
+    it('cancel a pending order with the saga’s reason', () => {
+      given([orderPlaced()]).when(cancelOrder(verdict)).then([orderCancelled(verdict)]);
+    });
+
+    it.each(['TIMEOUT', 'PAYMENT_DECLINED', 'OUT_OF_STOCK'] as const)('leave a confirmed order alone (%s came too late)', (reason) => {
+      given([orderPlaced(), orderConfirmed()]).when(cancelOrder({ ...verdict, reason })).thenNothingHappened();
+    });
+
+    it('are idempotent: a redelivered verdict changes nothing', () => {
+      given([orderPlaced(), orderCancelled(verdict)]).when(cancelOrder(verdict)).thenNothingHappened();
+    });
+
+    it('leave a shipped order alone', () => {
+      given([orderPlaced(), orderConfirmed(), orderShipped()]).when(cancelOrder({ ...verdict, reason: 'TIMEOUT' })).thenNothingHappened();
+    });
   });
 
   it("lets an admin cancel anyone's order", () => {
     given([orderPlaced()]).when(cancelOrder({ cancelledBy: admin })).then([orderCancelled({ cancelledBy: admin })]);
   });
 
-  it('trims the reason', () => {
-    given([orderPlaced()]).when(cancelOrder({ reason: '  too slow ' })).then([orderCancelled({ reason: 'too slow' })]);
+  it('trims the detail', () => {
+    given([orderPlaced()]).when(cancelOrder({ detail: '  too slow ' })).then([orderCancelled({ detail: 'too slow' })]);
   });
 
   it("is FORBIDDEN for a customer cancelling another customer's order", () => {
@@ -64,8 +82,9 @@ describe('CancelOrder', () => {
 
   describe('rejects bad input with BAD_USER_INPUT', () => {
     it.each([
-      ['an empty reason', { reason: '   ' }, 'reason'],
-      ['an overlong reason', { reason: 'x'.repeat(CANCEL_REASON_MAX_LENGTH + 1) }, 'reason'],
+      ['an unknown reason code', { reason: 'BORED' as never }, 'reason'],
+      ['an empty detail', { detail: '   ' }, 'detail'],
+      ['an overlong detail', { detail: 'x'.repeat(CANCEL_REASON_MAX_LENGTH + 1) }, 'detail'],
       ['an unknown canceller', { cancelledBy: 'somebody' as never }, 'cancelledBy'],
       ['a malformed actor', { cancelledBy: { customerId: '', role: 'customer' as const } }, 'cancelledBy'],
     ])('%s', (_name, data, path) => {

@@ -27,13 +27,19 @@ describe('ConfirmOrder', () => {
   it.each([
     ['CONFIRMED', [orderPlaced(), orderConfirmed()]],
     ['SHIPPED', [orderPlaced(), orderConfirmed(), orderShipped()]],
-    ['CANCELLED', [orderPlaced(), orderCancelled()]],
-  ])('is a CONFLICT when the order is %s', (status, history) => {
-    const error = given(history)
-      .when(confirmOrder())
-      .thenThrows(OrderStateConflictError, (e) => e.status === status && e.command === 'confirm');
+  ])('is idempotent when the order is already %s with that payment', (_status, history) => {
+    given(history).when(confirmOrder()).thenNothingHappened();
+  });
+
+  it('ignores a capture that lost the race against a cancellation (payment refunds it)', () => {
+    given([orderPlaced(), orderCancelled()]).when(confirmOrder()).thenNothingHappened();
+  });
+
+  it('is a CONFLICT to confirm with another payment', () => {
+    const error = given([orderPlaced(), orderConfirmed()])
+      .when(confirmOrder({ paymentId: 'payment-2' }))
+      .thenThrows(OrderStateConflictError, (e) => e.status === 'CONFIRMED' && e.command === 'confirm');
     expect(error.code).toBe('CONFLICT');
-    expect(error.message).toBe(`cannot confirm order order-1: it is ${status}`);
   });
 
   it('requires a payment id', () => {

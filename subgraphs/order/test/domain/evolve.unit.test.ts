@@ -33,6 +33,7 @@ describe('evolve', () => {
       customerId: 'customer-1',
       items,
       idempotencyKey: 'key-1',
+      paymentMethod: 'pm_card_ok',
       placedAt: '2026-03-01T10:00:00.000Z',
     });
     expect(fold([orderPlaced(), orderConfirmed()])).toMatchObject({ status: 'CONFIRMED', paymentId: 'payment-1' });

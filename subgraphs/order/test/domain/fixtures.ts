@@ -17,7 +17,7 @@ export const items = [
 ];
 
 export function placeOrder(data: Partial<PlaceOrder['data']> = {}): PlaceOrder {
-  return { type: 'PlaceOrder', data: { orderId, customerId, items, idempotencyKey: 'key-1', now, ...data } };
+  return { type: 'PlaceOrder', data: { orderId, customerId, items, idempotencyKey: 'key-1', paymentMethod: 'pm_card_ok', now, ...data } };
 }
 
 export function confirmOrder(data: Partial<ConfirmOrder['data']> = {}): ConfirmOrder {
@@ -25,7 +25,7 @@ export function confirmOrder(data: Partial<ConfirmOrder['data']> = {}): ConfirmO
 }
 
 export function cancelOrder(data: Partial<CancelOrder['data']> = {}): CancelOrder {
-  return { type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledBy: customer, now: later, ...data } };
+  return { type: 'CancelOrder', data: { orderId, reason: 'CUSTOMER_REQUEST', detail: 'changed my mind', cancelledBy: customer, now: later, ...data } };
 }
 
 export function markShipped(data: Partial<MarkOrderShipped['data']> = {}): MarkOrderShipped {
@@ -35,7 +35,7 @@ export function markShipped(data: Partial<MarkOrderShipped['data']> = {}): MarkO
 export function orderPlaced(data: Partial<OrderPlaced['data']> = {}): OrderPlaced {
   return {
     type: 'OrderPlaced',
-    data: { orderId, customerId, items, idempotencyKey: 'key-1', placedAt: now.toISOString(), ...data },
+    data: { orderId, customerId, items, idempotencyKey: 'key-1', paymentMethod: 'pm_card_ok', placedAt: now.toISOString(), ...data },
   };
 }
 
@@ -48,7 +48,8 @@ export function orderCancelled(data: Partial<OrderCancelled['data']> = {}): Orde
     type: 'OrderCancelled',
     data: {
       orderId,
-      reason: 'changed my mind',
+      reason: 'CUSTOMER_REQUEST',
+      detail: 'changed my mind',
       cancelledBy: customer,
       previousStatus: 'PENDING',
       cancelledAt: later.toISOString(),
