@@ -148,6 +148,9 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     logger,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // runService owns the signals: Apollo's own handler would re-raise SIGTERM and kill the
+    // process before consumers and the relay finished stopping.
+    stopOnTerminationSignals: false,
   });
   const server = createServiceServer({
     apollo,

@@ -7,7 +7,7 @@
  *   npm run bench:orders -- --orders 1000
  */
 import { Command } from 'commander';
-import { eventually, startOrderStack } from '../test/support/order-stack.ts';
+import { eventually, startStack } from '../test/support/stack.ts';
 
 const options = new Command()
   .option('--orders <n>', 'orders to place, one after another', (v) => Number.parseInt(v, 10), 1000)
@@ -25,10 +25,11 @@ function summary(name: string, samples: number[]): string {
   return `${name.padEnd(28)} ${f(percentile(sorted, 50))} ${f(percentile(sorted, 90))} ${f(percentile(sorted, 99))} ${f(sorted.at(-1)!)}`;
 }
 
-const stack = await startOrderStack();
+// The order slice alone: the saga's other services would add their load to what is measured here.
+const stack = await startStack({ services: ['order'] });
 try {
   const token = await stack.token('bench-customer');
-  const orders = stack.db.collection<{ _id: string }>('orders');
+  const orders = (await stack.db('order')).collection<{ _id: string }>('orders');
   const mutation = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
   const mutationMs: number[] = [];
   const readModelMs: number[] = [];

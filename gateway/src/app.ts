@@ -4,7 +4,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
-import { ActorForwardingDataSource, type GatewayContext } from './auth/actor-data-source.ts';
+import type { AssertionSigner } from '@tributary/http';
+import { SigningDataSource, type GatewayContext } from './auth/signing-data-source.ts';
 import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
 import { checkReadiness } from './health/readiness.ts';
@@ -17,6 +18,8 @@ export interface GatewayDeps {
   /** The composed supergraph SDL (see npm run compose:supergraph). */
   supergraphSdl: string;
   verifyToken: TokenVerifier;
+  /** Signs the caller into every subgraph request (the subgraphs trust nothing else). */
+  signer: AssertionSigner;
 }
 
 export interface GatewayApp {
@@ -39,7 +42,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
     logger,
-    buildService: ({ name, url }) => new ActorForwardingDataSource({ url: urlByName.get(name) ?? url }),
+    buildService: ({ name, url }) => new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer }),
   });
 
   const httpServer = createServer();

@@ -21,10 +21,16 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** The Ed25519 private key (PKCS#8 PEM) that signs subgraph requests, inline or as a file. */
+  GATEWAY_SIGNING_KEY: z.string().min(1).optional(),
+  GATEWAY_SIGNING_KEY_FILE: z.string().min(1).optional(),
 });
 
 const KEY_SOURCE_PROBLEM =
   'set exactly one of JWT_SECRET, JWT_SECRET_FILE (HS256, development; `npm run dev` creates .data/auth/jwt-secret) or JWKS_URL (production)';
+
+const SIGNING_KEY_PROBLEM =
+  'set exactly one of GATEWAY_SIGNING_KEY or GATEWAY_SIGNING_KEY_FILE (the Ed25519 key subgraphs check; `npm run dev` creates .data/auth/gateway-signing-key.pem)';
 
 /** Where token signatures are checked against: a shared HS256 secret (dev) or a JWKS endpoint (production). */
 export type AuthKeySource =
@@ -42,6 +48,8 @@ export interface GatewayConfig {
   logLevel: (typeof logLevels)[number];
   readyTimeoutMs: number;
   shutdownGraceMs: number;
+  /** Where the subgraph-assertion signing key comes from. */
+  signingKey: { kind: 'pem'; pem: string } | { kind: 'file'; path: string };
 }
 
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -75,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   // Checked outside zod so this problem is reported together with any others.
   const keySources = [env['JWT_SECRET'], env['JWT_SECRET_FILE'], env['JWKS_URL']].filter(Boolean).length;
   if (keySources !== 1) problems.unshift(KEY_SOURCE_PROBLEM);
+  if ([env['GATEWAY_SIGNING_KEY'], env['GATEWAY_SIGNING_KEY_FILE']].filter(Boolean).length !== 1) {
+    problems.push(SIGNING_KEY_PROBLEM);
+  }
   if (!parsed.success) problems.unshift(z.prettifyError(parsed.error));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid gateway configuration:\n${problems.join('\n')}`);
@@ -94,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: e.LOG_LEVEL,
     readyTimeoutMs: e.READY_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    signingKey: e.GATEWAY_SIGNING_KEY ? { kind: 'pem', pem: e.GATEWAY_SIGNING_KEY } : { kind: 'file', path: e.GATEWAY_SIGNING_KEY_FILE as string },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createAssertionSigner } from '@tributary/http';
 import { createLogger } from '@tributary/telemetry';
 import { createGatewayApp } from './app.ts';
 import { loadVerificationKey } from './auth/verification-key.ts';
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
   const supergraphSdl = await readSupergraph(config.supergraphPath);
   const key = await loadVerificationKey(config.auth.keys);
   const verifyToken = createTokenVerifier({ key, issuer: config.auth.issuer, audience: config.auth.audience });
-  const app = createGatewayApp({ config, logger, supergraphSdl, verifyToken });
+  const signingKeyPem = config.signingKey.kind === 'pem' ? config.signingKey.pem : await readFile(config.signingKey.path, 'utf8');
+  const signer = await createAssertionSigner({ privateKeyPem: signingKeyPem });
+  const app = createGatewayApp({ config, logger, supergraphSdl, verifyToken, signer });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTOR_HEADER } from '@tributary/contracts';
+import { createAssertionSigner, createAssertionVerifier, generateAssertionKeyPair } from '@tributary/http';
 import { createLogger } from '@tributary/telemetry';
 import { createGatewayApp, type GatewayApp } from '../src/app.ts';
 import { ensureDevSecret } from '../src/auth/dev-secret.ts';
@@ -21,6 +21,7 @@ let gateway: GatewayApp;
 let graphqlUrl: string;
 let baseUrl: string;
 let supergraph: string;
+let signingKey: string;
 
 function sign(customerId: string, key = secret, role = 'customer') {
   return new SignJWT({ role })
@@ -44,6 +45,9 @@ async function graphql(query: string, headers: Record<string, string> = {}) {
 beforeAll(async () => {
   tmpDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-gateway-'));
   secret = await ensureDevSecret(path.join(tmpDir, 'auth', 'jwt-secret'));
+  const keys = await generateAssertionKeyPair();
+  signingKey = keys.privateKeyPem;
+  const verifier = await createAssertionVerifier({ publicKeyPem: keys.publicKeyPem, audience: 'accounts' });
   accounts = await startTinySubgraph(`${FED}\ntype Query { whoami: String, slow(ms: Int!): String }`, {
     Query: {
       whoami: (_parent, _args, context) => context.actorHeader ?? null,
@@ -52,7 +56,7 @@ beforeAll(async () => {
         return 'done';
       },
     },
-  });
+  }, verifier);
   extra = await startTinySubgraph(`${FED}\ntype Query { ping: String }`, { Query: { ping: () => 'pong' } });
   const { supergraphSdl } = composeSupergraph([
     { name: 'accounts', url: accounts.url, sdl: accounts.sdl },
@@ -64,6 +68,7 @@ beforeAll(async () => {
     logger: createLogger('gateway-test', 'silent'),
     supergraphSdl,
     verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(secret) }, issuer: 'tributary', audience: 'tributary' }),
+    signer: await createAssertionSigner({ privateKeyPem: keys.privateKeyPem }),
   });
   graphqlUrl = await gateway.start();
   baseUrl = graphqlUrl.replace(/\/graphql$/, '');
@@ -97,11 +102,17 @@ describe('gateway', () => {
     expect(JSON.parse(String(admin.body.data?.['whoami']))).toEqual({ customerId: 'ops', role: 'admin' });
   });
 
-  it('ignores an actor header supplied by the client', async () => {
+  it('signs every subgraph request with an assertion the subgraph accepts', () => {
+    expect(accounts.received.length).toBeGreaterThan(0);
+    expect(accounts.received.filter((request) => request.untrusted)).toEqual([]);
+  });
+
+  it('ignores identity headers supplied by the client', async () => {
     const spoof = JSON.stringify({ customerId: 'mallory', role: 'admin' });
-    const anonymous = await graphql('{ whoami }', { [ACTOR_HEADER]: spoof });
+    const headers = { 'x-tributary-actor': spoof, 'x-tributary-assertion': 'forged', 'x-tributary-pending-actor': spoof };
+    const anonymous = await graphql('{ whoami }', headers);
     expect(anonymous.body).toEqual({ data: { whoami: null } });
-    const withToken = await graphql('{ whoami }', { [ACTOR_HEADER]: spoof, authorization: `Bearer ${await sign('c-8')}` });
+    const withToken = await graphql('{ whoami }', { ...headers, authorization: `Bearer ${await sign('c-8')}` });
     expect(JSON.parse(String(withToken.body.data?.['whoami']))).toEqual({ customerId: 'c-8', role: 'customer' });
   });
 
@@ -173,6 +184,7 @@ describe('gateway', () => {
       config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 1000, shutdownGraceMs: 500 },
       logger: createLogger('gateway-test', 'silent'),
       supergraphSdl: supergraph,
+      signer: await createAssertionSigner({ privateKeyPem: signingKey }),
       verifyToken: async () => undefined,
     });
     const starting = early.start();

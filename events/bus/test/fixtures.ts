@@ -64,7 +64,7 @@ export function orderEvents(orderId: string, from: number, count: number): AnyEv
       ? createEnvelope(
           {
             type: 'OrderPlaced',
-            data: { orderId, customerId: actor.customerId, items: [{ sku: 'SKU-1', quantity: 1 }], idempotencyKey: null, placedAt: at },
+            data: { orderId, customerId: actor.customerId, items: [{ sku: 'SKU-1', quantity: 1 }], idempotencyKey: null, paymentMethod: 'pm_card_ok', placedAt: at },
           },
           metadata,
         )

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@tributary/contracts';
-import { eventually, startOrderStack, type OrderStack } from '../support/order-stack.ts';
+import { eventually, startStack, type Stack } from '../support/stack.ts';
 
 const PLACE = `mutation Place($input: PlaceOrderInput!) {
   placeOrder(input: $input) { id customerId status items { sku quantity } events { type version aggregateVersion } }
@@ -23,21 +23,23 @@ interface PlacedOrder {
   events: { type: string; version: number; aggregateVersion: number }[];
 }
 
-let stack: OrderStack;
+let stack: Stack;
+let orderDb: Awaited<ReturnType<Stack['db']>>;
 let raw: Consumer;
 const seen: KafkaMessage[] = [];
 let alice: string;
 let bob: string;
 
 async function storedCommits(): Promise<number> {
-  return stack.db.collection('event_commits').countDocuments();
+  return orderDb.collection('event_commits').countDocuments();
 }
 
 beforeAll(async () => {
-  stack = await startOrderStack();
+  stack = await startStack({ services: ['order'] });
+  orderDb = await stack.db('order');
   [alice, bob] = await Promise.all([stack.token('alice'), stack.token('bob')]);
   // A plain kafkajs consumer, independent of the service's own bus code, reads the topic.
-  raw = stack.kafka.consumer({ groupId: `e2e-raw-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  raw = stack.infra.kafka('e2e-raw').consumer({ groupId: `e2e-raw-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await raw.connect();
   await raw.subscribe({ topic: TOPICS.order, fromBeginning: true });
   await raw.run({ eachMessage: async ({ message }) => void seen.push(message) });
@@ -54,7 +56,7 @@ describe('placeOrder through the gateway', () => {
     expect(placed.errors).toBeUndefined();
     const order = placed.data!.placeOrder;
     expect(order).toMatchObject({ customerId: 'alice', status: 'PENDING', items: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }] });
-    expect(order.events).toEqual([{ type: 'OrderPlaced', version: 2, aggregateVersion: 1 }]);
+    expect(order.events).toEqual([{ type: 'OrderPlaced', version: 3, aggregateVersion: 1 }]);
 
     const message = await eventually(async () => seen.find((m) => m.key?.toString() === order.id), 15_000, 'OrderPlaced on Kafka');
     const envelope = JSON.parse(message.value!.toString()) as { type: string; aggregateId: string; correlationId: string; data: { items: unknown[] } };
@@ -139,11 +141,11 @@ describe('rejected requests change nothing', () => {
 
   it.each(invalidInputs)('placeOrder with %s is BAD_USER_INPUT', async (_name, input) => {
     const before = await storedCommits();
-    const keysBefore = await stack.db.collection('idempotency_keys').countDocuments();
+    const keysBefore = await orderDb.collection('idempotency_keys').countDocuments();
     const result = await stack.graphql(PLACE, { input: { ...(input as object), idempotencyKey: randomUUID() } }, alice);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await storedCommits()).toBe(before);
-    expect(await stack.db.collection('idempotency_keys').countDocuments()).toBe(keysBefore);
+    expect(await orderDb.collection('idempotency_keys').countDocuments()).toBe(keysBefore);
   });
 
   it('placeOrder without a token is UNAUTHENTICATED', async () => {

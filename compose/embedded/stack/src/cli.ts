@@ -15,7 +15,7 @@ import { renderSummaryBox } from './summary.ts';
 
 const options = new Command()
   .name('tributary-stack')
-  .description('Start Kafka, MongoDB and Redis (embedded unless configured), the subgraphs and the gateway')
+  .description('Start Kafka, MongoDB, Redis, a payment provider and an SMTP sink (embedded unless configured), the subgraphs and the gateway')
   .option('--watch', 'restart subgraphs and the gateway on source changes', false)
   .option('--fresh', 'delete DATA_DIR before starting', false)
   .parse()

@@ -95,7 +95,7 @@ function isProtected(dataDir: string, repoRoot: string): boolean {
   );
 }
 
-/** Deletes DATA_DIR (event logs, databases, the dev JWT secret). Refuses while a stack runs on it. */
+/** Deletes DATA_DIR (event logs, databases, mail, the dev JWT secret, the gateway key pair). Refuses while a stack runs on it. */
 export async function wipeDataDir(dataDir: string, repoRoot: string): Promise<void> {
   if (isProtected(dataDir, repoRoot)) {
     throw new Error(`refusing to wipe ${dataDir}: it is /, your home directory or contains the repository`);

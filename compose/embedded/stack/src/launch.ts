@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import type { StackConfig } from './config.ts';
 import { removePidFile, updatePidFile, writePidFile, type StackPidFile } from './data-dir.ts';
+import { startEmbeddedServers, type SpecFactory } from './embedded-servers.ts';
+import { ensureGatewayKeyPair, incompleteGatewayKeys, userChoseGatewayKeys, type GatewayKeyFiles } from './gateway-keys.ts';
 import {
   ensureDevSecretFile,
   subgraphUrlVariable,
@@ -12,8 +14,8 @@ import {
 } from './gateway-prep.ts';
 import { createPrefixedSink, type LineSink } from './output.ts';
 import { isPortFree, pickPort, pickPorts } from './ports.ts';
-import type { ChildSpec, ManagedChild } from './processes.ts';
-import { EMBEDDED_SERVERS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY } from './services.ts';
+import type { ManagedChild } from './processes.ts';
+import { DEMO_SKUS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY, subgraphEnv } from './services.ts';
 import type { StackSummary } from './summary.ts';
 import { Supervisor, type UnexpectedExit } from './supervisor.ts';
 
@@ -32,6 +34,13 @@ export interface StackHandle {
   /** Server address without a database; each service gets its own database on it. */
   mongoUrl: string;
   redisUrl: string;
+  /** undefined when neither configured nor started (its entry file does not exist yet). */
+  paymentProviderUrl?: string;
+  smtpUrl?: string;
+  /** Where the embedded SMTP sink stores mail, one .eml file per message. */
+  mailDir?: string;
+  /** The key pair the launcher made (undefined when the user brought their own). */
+  gatewayKeys?: GatewayKeyFiles;
   gatewayUrl?: string;
   subgraphs: { name: string; url: string }[];
   /** Every started child, in start order. */
@@ -51,16 +60,23 @@ export function mongoUrlFor(serverUrl: string, database: string): string {
 }
 
 /** `npm run token` reads <repo>/.data/auth/jwt-secret unless told otherwise. */
-export function tokenCommand(repoRoot: string, secretFile: string | undefined): string {
-  const command = 'npm run token -- --customer alice';
+export function tokenCommand(repoRoot: string, secretFile: string | undefined, who = '--customer alice'): string {
+  const command = `npm run token -- ${who}`;
   const usual = path.join(repoRoot, '.data', 'auth', 'jwt-secret');
   return secretFile && secretFile !== usual ? `${command} --secret-file ${secretFile}` : command;
 }
 
+/** The summary's catalogue hint: the admin token command, unless a --secret-file would make the box too wide. */
+export function adminTokenHint(repoRoot: string, secretFile: string | undefined): string {
+  const command = tokenCommand(repoRoot, secretFile, '--customer admin --role admin');
+  return command.includes('--secret-file') ? 'the Token command with --role admin' : command;
+}
+
 /**
- * Starts the whole stack: data dir → embedded Kafka, Mongo, Redis (in parallel, unless real ones
- * are configured) → dev JWT secret → supergraph → subgraphs → gateway. On any failure it stops
- * what it started and rethrows (a ChildStartError carries the failed child's last lines).
+ * Starts the whole stack: data dir → embedded Kafka, Mongo, Redis, payment provider and SMTP sink
+ * (in parallel, each unless a real one is configured) → dev JWT secret, gateway key pair,
+ * supergraph → subgraphs → gateway. On any failure it stops what it started and rethrows (a
+ * ChildStartError carries the failed child's last lines).
  */
 export async function launchStack(options: LaunchOptions): Promise<StackHandle> {
   const { config } = options;
@@ -83,7 +99,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
   };
   const onAbort = () => void supervisor.stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const spec = (name: string, entry: string, env: Record<string, string>, extra: Partial<ChildSpec> = {}): ChildSpec => ({
+  const spec: SpecFactory = (name, entry, env, extra = {}) => ({
     name,
     entry: path.join(root, entry),
     cwd: root,
@@ -101,35 +117,27 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       throw new Error(`GATEWAY_PORT ${gatewayPort} is in use; stop what uses it or set GATEWAY_PORT`);
     }
 
-    // 1. Kafka, MongoDB and Redis: the embedded servers for whatever is not configured as external.
-    const wanted = EMBEDDED_SERVERS.filter((server) => {
-      const external = { kafka: config.external.kafkaBrokers, mongo: config.external.mongoUrl, redis: config.external.redisUrl }[server.name];
-      if (external) log(`using external ${server.name}: ${external}`);
-      return !external;
-    });
-    for (const server of wanted) {
-      if (!existsSync(path.join(root, server.entry))) throw new Error(`embedded ${server.name} server not found: ${server.entry}`);
-    }
-    const ports = await pickPorts(wanted.map((server) => config.embeddedPorts[server.name]));
-    const servers = await supervisor.startStage(
-      wanted.map((server, index) => {
-        const args = ['--port', String(ports[index])];
-        if (server.persistent) args.push('--data-dir', path.join(config.dataDir, server.name));
-        return spec(server.name, server.entry, {}, { args, readyPattern: server.ready });
-      }),
-    );
-    const address = (name: string) => servers.find((started) => started.child.name === name)?.match;
-    const kafkaMatch = address('kafka');
-    const kafkaBrokers = config.external.kafkaBrokers ?? [`${kafkaMatch?.[1]}:${kafkaMatch?.[2]}`];
-    const mongoUrl = config.external.mongoUrl ?? (address('mongo')?.[1] as string);
-    const redisUrl = config.external.redisUrl ?? (address('redis')?.[1] as string);
+    // 1. Kafka, MongoDB, Redis, the payment provider and the SMTP sink: whatever is not external.
+    const servers = await startEmbeddedServers(config, supervisor, spec, log);
+    const skipped = [...servers.skipped];
 
-    // 2. What the gateway needs: the dev secret (unless auth is configured) and the supergraph.
+    // 2. Trust and routing: the dev JWT secret (unless auth is configured), the key pair with
+    //    which the gateway signs subgraph requests (unless the user brought one), the supergraph.
     const gatewayEnv: Record<string, string> = {};
     let secretFile: string | undefined;
     if (gatewayPresent && !userChoseAuth(config.baseEnv)) {
       secretFile = await ensureDevSecretFile(root, config.dataDir);
       gatewayEnv.JWT_SECRET_FILE = secretFile;
+    }
+    let gatewayKeys: GatewayKeyFiles | undefined;
+    if (userChoseGatewayKeys(config.baseEnv)) {
+      const warning = incompleteGatewayKeys(config.baseEnv);
+      if (warning) log(`warning: ${warning}`);
+    } else {
+      const { created, ...files } = await ensureGatewayKeyPair(path.join(config.dataDir, 'auth'));
+      if (created) log(`created the gateway signing key pair in ${path.dirname(files.signingKeyFile)}`);
+      gatewayKeys = files;
+      gatewayEnv.GATEWAY_SIGNING_KEY_FILE = files.signingKeyFile;
     }
     if (gatewayPresent) {
       const supergraphPath = path.join(config.dataDir, 'supergraph.graphql');
@@ -140,8 +148,8 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       gatewayEnv.SUPERGRAPH_PATH = supergraphPath;
     }
 
-    // 3. Subgraphs, each on its preferred port or a free one, with its own database.
-    const skipped: string[] = [];
+    // 3. Subgraphs, each on its preferred port or a free one, with its own database and the
+    //    variables its line in SUBGRAPHS asks for.
     const present = SUBGRAPHS.filter((subgraph) => {
       const exists = existsSync(path.join(root, subgraph.entry));
       if (!exists) {
@@ -151,20 +159,24 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       return exists;
     });
     const subgraphPorts = await pickPorts(present.map((subgraph) => subgraph.port));
+    const envs = present.map((subgraph, index) =>
+      subgraphEnv(
+        subgraph,
+        {
+          port: String(subgraphPorts[index]),
+          kafkaBrokers: servers.kafkaBrokers.join(','),
+          mongoUrl: mongoUrlFor(servers.mongoUrl, subgraph.database),
+          redisUrl: servers.redisUrl,
+          gatewayPublicKeyFile: gatewayKeys?.publicKeyFile,
+          paymentProviderUrl: servers.paymentProviderUrl,
+          smtpUrl: servers.smtpUrl,
+        },
+        config.baseEnv,
+      ),
+    );
     const startedSubgraphs = await supervisor.startStage(
       present.map((subgraph, index) =>
-        spec(
-          subgraph.name,
-          subgraph.entry,
-          {
-            PORT: String(subgraphPorts[index]),
-            HOST: '127.0.0.1',
-            KAFKA_BROKERS: kafkaBrokers.join(','),
-            MONGO_URL: mongoUrlFor(mongoUrl, subgraph.database),
-            REDIS_URL: redisUrl,
-          },
-          { readyPattern: SUBGRAPH_READY, watch: options.watch },
-        ),
+        spec(subgraph.name, subgraph.entry, envs[index] ?? {}, { readyPattern: SUBGRAPH_READY, watch: options.watch }),
       ),
     );
     const subgraphs = startedSubgraphs.map(({ child, match }) => ({ name: child.name, url: match?.[1] ?? '' }));
@@ -189,21 +201,33 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
     }
 
+    const inventoryIndex = present.findIndex((subgraph) => subgraph.name === 'inventory');
+    // The spellings of "true" that zod's stringbool (the inventory's config) accepts.
+    const seeded = /^(true|1|yes|on|y|enabled)$/i.test(envs[inventoryIndex]?.SEED_DEMO_CATALOGUE ?? '');
     const summary: StackSummary = {
       graphqlUrl: gatewayUrl,
       tokenCommand: tokenCommand(root, secretFile),
       secretFile,
-      kafka: { brokers: kafkaBrokers, embedded: !config.external.kafkaBrokers },
-      mongo: { url: mongoUrl, embedded: !config.external.mongoUrl },
-      redis: { url: redisUrl, embedded: !config.external.redisUrl },
+      catalogue: seeded ? { skus: DEMO_SKUS, adminTokenHint: adminTokenHint(root, secretFile) } : undefined,
+      kafka: { brokers: servers.kafkaBrokers, embedded: !config.external.kafkaBrokers },
+      mongo: { url: servers.mongoUrl, embedded: !config.external.mongoUrl },
+      redis: { url: servers.redisUrl, embedded: !config.external.redisUrl },
+      paymentProvider: servers.paymentProviderUrl
+        ? { url: servers.paymentProviderUrl, embedded: !config.external.paymentProviderUrl }
+        : undefined,
+      mail: servers.smtpUrl ? { smtpUrl: servers.smtpUrl, embedded: !config.external.smtpUrl, dir: servers.mailDir } : undefined,
       subgraphs,
       skipped,
       dataDir: config.dataDir,
     };
     return {
-      kafkaBrokers,
-      mongoUrl,
-      redisUrl,
+      kafkaBrokers: servers.kafkaBrokers,
+      mongoUrl: servers.mongoUrl,
+      redisUrl: servers.redisUrl,
+      paymentProviderUrl: servers.paymentProviderUrl,
+      smtpUrl: servers.smtpUrl,
+      mailDir: servers.mailDir,
+      gatewayKeys,
       gatewayUrl,
       subgraphs,
       children: supervisor.children(),

@@ -1,6 +1,7 @@
 /**
- * `npm run reset`: deletes DATA_DIR (default <repo>/.data) — Kafka logs, MongoDB data, the dev
- * JWT secret — so the next start begins empty. Refuses while a stack runs on that directory.
+ * `npm run reset`: deletes DATA_DIR (default <repo>/.data) — Kafka logs, MongoDB data, captured
+ * mail, the dev JWT secret and the gateway key pair — so the next start begins empty (with new
+ * keys). Refuses while a stack runs on that directory.
  */
 import { readStackConfig } from './config.ts';
 import { wipeDataDir } from './data-dir.ts';

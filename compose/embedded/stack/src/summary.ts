@@ -5,9 +5,15 @@ export interface StackSummary {
   graphqlUrl?: string;
   tokenCommand: string;
   secretFile?: string;
+  /** Present when inventory runs and seeds the demo catalogue. */
+  catalogue?: { skus: readonly string[]; adminTokenHint: string };
   kafka: { brokers: string[]; embedded: boolean };
   mongo: { url: string; embedded: boolean };
   redis: { url: string; embedded: boolean };
+  /** Absent when neither configured nor started (its entry file does not exist yet). */
+  paymentProvider?: { url: string; embedded: boolean };
+  /** `dir`: where the embedded SMTP sink stores each message as an .eml file. */
+  mail?: { smtpUrl: string; embedded: boolean; dir?: string };
   subgraphs: { name: string; url: string }[];
   skipped: string[];
   dataDir: string;
@@ -21,11 +27,17 @@ export function summaryRows(summary: StackSummary): [string, string][] {
     ['Token', summary.tokenCommand],
   ];
   if (summary.secretFile) rows.push(['JWT secret', summary.secretFile]);
+  if (summary.catalogue) {
+    rows.push(['Catalogue', `${summary.catalogue.skus.join(', ')} … (${summary.catalogue.adminTokenHint} to add products)`]);
+  }
   rows.push(
     ['Kafka', `${summary.kafka.brokers.join(',')} (${origin(summary.kafka.embedded)})`],
     ['MongoDB', `${summary.mongo.url} (${origin(summary.mongo.embedded)})`],
     ['Redis', `${summary.redis.url} (${origin(summary.redis.embedded)})`],
   );
+  const { paymentProvider, mail } = summary;
+  if (paymentProvider) rows.push(['Payments', `${paymentProvider.url} (${paymentProvider.embedded ? 'embedded test provider' : 'external'})`]);
+  if (mail) rows.push(['Mail', mail.embedded && mail.dir ? `${mail.dir} (SMTP sink ${mail.smtpUrl})` : `${mail.smtpUrl} (${origin(mail.embedded)})`]);
   for (const subgraph of summary.subgraphs) rows.push([`${subgraph.name}`, subgraph.url]);
   if (summary.skipped.length > 0) rows.push(['Not started', summary.skipped.join(', ')]);
   rows.push(['Data', summary.dataDir]);

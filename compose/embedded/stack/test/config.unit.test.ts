@@ -7,8 +7,14 @@ const root = '/repo';
 describe('parseStackConfig', () => {
   it('defaults to embedded servers on their usual ports and <repo>/.data', () => {
     const config = parseStackConfig({ PATH: '/bin' }, root);
-    expect(config.external).toEqual({ kafkaBrokers: undefined, mongoUrl: undefined, redisUrl: undefined });
-    expect(config.embeddedPorts).toEqual({ kafka: 9092, mongo: 27017, redis: 6379 });
+    expect(config.external).toEqual({
+      kafkaBrokers: undefined,
+      mongoUrl: undefined,
+      redisUrl: undefined,
+      paymentProviderUrl: undefined,
+      smtpUrl: undefined,
+    });
+    expect(config.embeddedPorts).toEqual({ kafka: 9092, mongo: 27017, redis: 6379, 'payment-provider': 4010, smtp: 2525 });
     expect(config.gatewayPort).toBe(4000);
     expect(config.dataDir).toBe(path.join(root, '.data'));
     expect(config.logLevel).toBe('info');
@@ -21,6 +27,8 @@ describe('parseStackConfig', () => {
         KAFKA_BROKERS: 'k1:9092, k2:9093',
         MONGO_URL: 'mongodb://m1:27017,m2:27017/?replicaSet=rs0',
         REDIS_URL: 'redis://r:6379',
+        PAYMENT_PROVIDER_URL: 'https://payments.example/',
+        SMTP_URL: 'smtps://user:pass@mail.example:465',
       },
       root,
     );
@@ -28,14 +36,24 @@ describe('parseStackConfig', () => {
       kafkaBrokers: ['k1:9092', 'k2:9093'],
       mongoUrl: 'mongodb://m1:27017,m2:27017/?replicaSet=rs0',
       redisUrl: 'redis://r:6379',
+      paymentProviderUrl: 'https://payments.example/',
+      smtpUrl: 'smtps://user:pass@mail.example:465',
     });
   });
 
   it('treats empty variables as unset', () => {
-    const config = parseStackConfig({ KAFKA_BROKERS: '', MONGO_URL: ' ', REDIS_URL: '', DATA_DIR: '' }, root);
+    const config = parseStackConfig({ KAFKA_BROKERS: '', MONGO_URL: ' ', REDIS_URL: '', PAYMENT_PROVIDER_URL: '', SMTP_URL: ' ', DATA_DIR: '' }, root);
     expect(config.external.kafkaBrokers).toBeUndefined();
+    expect(config.external.paymentProviderUrl).toBeUndefined();
+    expect(config.external.smtpUrl).toBeUndefined();
     expect(config.external.mongoUrl).toBeUndefined();
     expect(config.dataDir).toBe(path.join(root, '.data'));
+  });
+
+  it('reads the preferred ports of the payment provider and the SMTP sink', () => {
+    const config = parseStackConfig({ PAYMENT_PROVIDER_PORT: '5010', SMTP_PORT: '0' }, root);
+    expect(config.embeddedPorts['payment-provider']).toBe(5010);
+    expect(config.embeddedPorts.smtp).toBe(0);
   });
 
   it('resolves a relative DATA_DIR against the repository root and keeps an absolute one', () => {
@@ -45,13 +63,26 @@ describe('parseStackConfig', () => {
 
   it('names every bad variable at once', () => {
     const attempt = () =>
-      parseStackConfig({ KAFKA_BROKERS: 'no-port', MONGO_URL: 'http://x', GATEWAY_PORT: '70000', LOG_LEVEL: 'loud' }, root);
+      parseStackConfig(
+        {
+          KAFKA_BROKERS: 'no-port',
+          MONGO_URL: 'http://x',
+          GATEWAY_PORT: '70000',
+          LOG_LEVEL: 'loud',
+          PAYMENT_PROVIDER_URL: 'payments.example',
+          SMTP_URL: 'mail.example:25',
+          SMTP_PORT: '-1',
+        },
+        root,
+      );
     expect(attempt).toThrow(StackConfigError);
     try {
       attempt();
     } catch (error) {
       const message = (error as Error).message;
-      for (const name of ['KAFKA_BROKERS', 'MONGO_URL', 'GATEWAY_PORT', 'LOG_LEVEL']) expect(message).toContain(name);
+      for (const name of ['KAFKA_BROKERS', 'MONGO_URL', 'GATEWAY_PORT', 'LOG_LEVEL', 'PAYMENT_PROVIDER_URL', 'SMTP_URL', 'SMTP_PORT']) {
+        expect(message).toContain(name);
+      }
     }
   });
 });

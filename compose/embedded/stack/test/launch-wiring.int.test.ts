@@ -1,60 +1,21 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseStackConfig } from '../src/config.ts';
 import { PID_FILE, readPidFile, StackRunningError, wipeDataDir } from '../src/data-dir.ts';
 import { launchStack, type StackHandle } from '../src/launch.ts';
 import { silentSink } from '../src/output.ts';
-import { ChildStartError, processGroupAlive } from '../src/processes.ts';
-import { createFakeRepo, type FakeRepoOptions } from './fixtures/fake-repo.ts';
+import { ChildStartError } from '../src/processes.ts';
+import { allGone, EXTERNAL, failureOf, removeFakes, seen, setup } from './fixtures/launch-setup.ts';
 
 /**
  * The launcher's wiring against stand-in servers and subgraphs (see fixtures/fake-repo.ts): what
  * each child is started with, what is skipped, and that every failure path stops what started.
+ * What each subgraph's environment holds is in launch-env.int.test.ts.
  */
 
-const cleanup: string[] = [];
-/** Real-server addresses (never contacted by the stand-ins): the launcher then starts no embedded server. */
-const EXTERNAL = { KAFKA_BROKERS: 'k:9092', MONGO_URL: 'mongodb://m:27017', REDIS_URL: 'redis://r:6379' };
-afterAll(async () => {
-  await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function setup(fake: FakeRepoOptions, env: Record<string, string> = {}) {
-  const root = await createFakeRepo(fake);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-stack-data-'));
-  cleanup.push(root, dataDir);
-  const config = parseStackConfig(
-    { PATH: process.env.PATH, DATA_DIR: dataDir, KAFKA_PORT: '0', MONGO_PORT: '0', REDIS_PORT: '0', GATEWAY_PORT: '0', ...env },
-    root,
-  );
-  return { root, dataDir, config };
-}
-
-async function seen(root: string, name: string): Promise<{ argv: string[]; env: Record<string, string>; pid: number }> {
-  return JSON.parse(await readFile(path.join(root, 'seen', `${name}.json`), 'utf8'));
-}
-
-/** Killed processes are visible until reaped; poll for a bounded moment. */
-async function allGone(pids: number[]): Promise<boolean> {
-  for (let attempt = 0; attempt < 60; attempt += 1) {
-    if (pids.every((pid) => !processGroupAlive(pid))) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected launchStack to fail');
-    },
-    (error: Error) => error,
-  );
-}
+afterAll(removeFakes);
 
 describe('launchStack wiring', () => {
   it('starts the servers, hands their addresses to the subgraphs, skips what is missing, and stops it all', async () => {
@@ -70,6 +31,11 @@ describe('launchStack wiring', () => {
       expect(kafka.argv).toContain(path.join(dataDir, 'kafka'));
       expect(mongo.argv).toContain(path.join(dataDir, 'mongo'));
       expect(redis.argv).not.toContain('--data-dir');
+      expect((await seen(root, 'smtp')).argv).toContain(path.join(dataDir, 'smtp'));
+      expect((await seen(root, 'payment-provider')).argv).not.toContain('--data-dir');
+      expect(handle.paymentProviderUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(handle.smtpUrl).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
+      expect(handle.mailDir).toBe(path.join(dataDir, 'smtp', 'mail'));
       expect(order.env.KAFKA_BROKERS).toBe(handle.kafkaBrokers.join(','));
       expect(order.env.MONGO_URL).toBe(`${handle.mongoUrl}/tributary_order`);
       expect(order.env.REDIS_URL).toBe(handle.redisUrl);
@@ -79,7 +45,7 @@ describe('launchStack wiring', () => {
 
       const pidFile = await readPidFile(dataDir);
       expect(pidFile?.pid).toBe(process.pid);
-      expect(pidFile?.children.map((c) => c.name).sort()).toEqual(['kafka', 'mongo', 'order', 'redis']);
+      expect(pidFile?.children.map((c) => c.name).sort()).toEqual(['kafka', 'mongo', 'order', 'payment-provider', 'redis', 'smtp']);
       // The data dir is taken while the stack runs.
       await expect(launchStack({ config, sink: silentSink })).rejects.toBeInstanceOf(StackRunningError);
       await expect(wipeDataDir(dataDir, root)).rejects.toBeInstanceOf(StackRunningError);
@@ -129,7 +95,7 @@ describe('launchStack wiring', () => {
       const gateway = await seen(root, 'gateway');
       expect(gateway.env.JWKS_URL).toBe('https://idp.example/jwks.json');
       expect(gateway.env.JWT_SECRET_FILE).toBeUndefined();
-      expect(existsSync(path.join(dataDir, 'auth'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 'auth', 'jwt-secret'))).toBe(false);
     } finally {
       await handle.stop();
     }
@@ -154,7 +120,7 @@ describe('launchStack wiring', () => {
     expect(error).toBeInstanceOf(ChildStartError);
     expect((error as ChildStartError).child).toBe('order');
     expect((error as ChildStartError).lastLines).toContain('order: something broke');
-    const servers = await Promise.all(['kafka', 'mongo', 'redis'].map((name) => seen(root, name)));
+    const servers = await Promise.all(['kafka', 'mongo', 'redis', 'payment-provider', 'smtp'].map((name) => seen(root, name)));
     expect(await allGone(servers.map((s) => s.pid))).toBe(true);
     expect(existsSync(path.join(dataDir, PID_FILE))).toBe(false);
   });
@@ -170,7 +136,7 @@ describe('launchStack wiring', () => {
     expect((error as ChildStartError).lastLines).toContain('kafka: dying');
     expect(Date.now() - started).toBeLessThan(7500);
     // order may have been stopped before it even wrote down its pid; whatever did start is gone.
-    const names = ['mongo', 'redis', 'order'].filter((name) => existsSync(path.join(root, 'seen', `${name}.json`)));
+    const names = ['mongo', 'redis', 'payment-provider', 'smtp', 'order'].filter((name) => existsSync(path.join(root, 'seen', `${name}.json`)));
     const pids = await Promise.all(names.map(async (name) => (await seen(root, name)).pid));
     expect(await allGone(pids)).toBe(true);
   });
@@ -184,7 +150,8 @@ describe('launchStack wiring', () => {
     }
     abort.abort();
     await launching;
-    expect(await allGone([(await seen(root, 'redis')).pid])).toBe(true);
+    const names = ['redis', 'payment-provider', 'smtp'].filter((name) => existsSync(path.join(root, 'seen', `${name}.json`)));
+    expect(await allGone(await Promise.all(names.map(async (name) => (await seen(root, name)).pid)))).toBe(true);
   });
 
   it('starts nothing when startup was aborted before launchStack was called (Ctrl-C during --fresh)', async () => {

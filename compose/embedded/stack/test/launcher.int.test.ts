@@ -14,8 +14,8 @@ import { silentSink } from '../src/output.ts';
 import { processGroupAlive } from '../src/processes.ts';
 
 /**
- * The real stack from this repository: embedded Kafka, MongoDB and Redis (plus whichever
- * subgraphs and gateway exist), checked with the real clients, then stopped.
+ * The real stack from this repository: embedded Kafka, MongoDB, Redis, payment provider and SMTP
+ * sink (plus whichever subgraphs and gateway exist), checked with the real clients, then stopped.
  */
 
 let dataDir: string;
@@ -25,13 +25,18 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-stack-'));
   // Only what this test decides: no inherited server URLs or auth settings, free ports everywhere.
   const inherited = { ...process.env };
-  for (const name of ['KAFKA_BROKERS', 'MONGO_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_SECRET_FILE', 'JWKS_URL']) delete inherited[name];
+  const decided = ['KAFKA_BROKERS', 'MONGO_URL', 'REDIS_URL', 'PAYMENT_PROVIDER_URL', 'SMTP_URL', 'JWT_SECRET', 'JWT_SECRET_FILE', 'JWKS_URL'];
+  for (const name of [...decided, 'GATEWAY_SIGNING_KEY', 'GATEWAY_SIGNING_KEY_FILE', 'GATEWAY_PUBLIC_KEY', 'GATEWAY_PUBLIC_KEY_FILE']) {
+    delete inherited[name];
+  }
   const config = parseStackConfig({
     ...inherited,
     DATA_DIR: dataDir,
     KAFKA_PORT: '0',
     MONGO_PORT: '0',
     REDIS_PORT: '0',
+    PAYMENT_PROVIDER_PORT: '0',
+    SMTP_PORT: '0',
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'warn',
   });
@@ -52,6 +57,20 @@ function tcpConnects(url: string): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/** The first line an SMTP server sends (its 220 greeting). */
+function smtpGreeting(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.setEncoding('utf8');
+    socket.once('data', (chunk: string) => {
+      socket.end('QUIT\r\n');
+      resolve(chunk.split('\r\n')[0] ?? '');
+    });
+    socket.once('error', reject);
   });
 }
 
@@ -86,9 +105,19 @@ describe('launchStack on this repository', () => {
     }
   });
 
-  it('keeps the servers data under DATA_DIR and runs the gateway when it exists', async () => {
+  it('serves the payment provider over HTTP and the SMTP sink, whose mail goes under DATA_DIR', async () => {
+    const health = await fetch(`${stack!.paymentProviderUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await smtpGreeting(stack!.smtpUrl!)).toMatch(/^220 /);
+    expect(stack!.mailDir).toBe(path.join(dataDir, 'smtp', 'mail'));
+    expect(stack!.summary.mail?.dir).toBe(stack!.mailDir);
+  });
+
+  it('keeps the servers data and the gateway key pair under DATA_DIR and runs the gateway when it exists', async () => {
     expect(existsSync(path.join(dataDir, 'kafka'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'mongo'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'auth', 'gateway-signing-key.pem'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'auth', 'gateway-public-key.pem'))).toBe(true);
     if (existsSync(path.join(REPO_ROOT, 'gateway/src/main.ts'))) {
       expect(stack!.gatewayUrl).toMatch(/^http:\/\/localhost:\d+\/graphql$/);
       expect(await tcpConnects(stack!.gatewayUrl!)).toBe(true);
@@ -100,7 +129,7 @@ describe('launchStack on this repository', () => {
 
   it('stops every child process and releases DATA_DIR', async () => {
     const children = stack!.children;
-    expect(children.map((c) => c.name)).toEqual(expect.arrayContaining(['kafka', 'mongo', 'redis']));
+    expect(children.map((c) => c.name)).toEqual(expect.arrayContaining(['kafka', 'mongo', 'redis', 'payment-provider', 'smtp']));
     await stack!.stop();
     let gone = false;
     for (let attempt = 0; attempt < 60 && !gone; attempt += 1) {

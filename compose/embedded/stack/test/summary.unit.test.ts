@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummaryBox, type StackSummary } from '../src/summary.ts';
+import { renderSummaryBox, summaryRows, type StackSummary } from '../src/summary.ts';
 
 const summary: StackSummary = {
   graphqlUrl: 'http://localhost:4000/graphql',
@@ -8,6 +8,9 @@ const summary: StackSummary = {
   kafka: { brokers: ['127.0.0.1:9092'], embedded: true },
   mongo: { url: 'mongodb://db.example:27017', embedded: false },
   redis: { url: 'redis://127.0.0.1:6379', embedded: true },
+  paymentProvider: { url: 'http://127.0.0.1:4010', embedded: true },
+  mail: { smtpUrl: 'smtp://127.0.0.1:2525', embedded: true, dir: '/repo/.data/smtp/mail' },
+  catalogue: { skus: ['SKU-1', 'SKU-2', 'SKU-3'], adminTokenHint: 'npm run token -- --customer admin --role admin' },
   subgraphs: [{ name: 'order', url: 'http://127.0.0.1:4001/graphql' }],
   skipped: ['payment'],
   dataDir: '/repo/.data',
@@ -22,6 +25,29 @@ describe('renderSummaryBox', () => {
     expect(box).toContain('mongodb://db.example:27017 (external)');
     expect(box).toContain('order        http://127.0.0.1:4001/graphql');
     expect(box).toContain('Not started  payment');
+  });
+
+  it('says where payments go, where mail lands and which demo products exist', () => {
+    const rows = Object.fromEntries(summaryRows(summary));
+    expect(rows.Payments).toBe('http://127.0.0.1:4010 (embedded test provider)');
+    expect(rows.Mail).toBe('/repo/.data/smtp/mail (SMTP sink smtp://127.0.0.1:2525)');
+    expect(rows.Catalogue).toBe('SKU-1, SKU-2, SKU-3 … (npm run token -- --customer admin --role admin to add products)');
+  });
+
+  it('names real payment and mail servers as external and leaves out what is not running', () => {
+    const external = Object.fromEntries(
+      summaryRows({
+        ...summary,
+        paymentProvider: { url: 'https://pay.example', embedded: false },
+        mail: { smtpUrl: 'smtps://mail.example:465', embedded: false },
+      }),
+    );
+    expect(external.Payments).toBe('https://pay.example (external)');
+    expect(external.Mail).toBe('smtps://mail.example:465 (external)');
+    const bare = Object.fromEntries(summaryRows({ ...summary, paymentProvider: undefined, mail: undefined, catalogue: undefined }));
+    expect(bare.Payments).toBeUndefined();
+    expect(bare.Mail).toBeUndefined();
+    expect(bare.Catalogue).toBeUndefined();
   });
 
   it('draws a closed box whose lines all have the same width', () => {

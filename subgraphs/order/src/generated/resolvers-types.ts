@@ -167,7 +167,7 @@ export type PlaceOrderInput = {
   paymentMethod?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A product of the catalogue; owned by the inventory subgraph, referenced here by sku. */
+/** A product of the catalogue and its stock. Public: anyone may read it. */
 export type Product = {
   __typename?: 'Product';
   /** Stock keeping unit of the product. */

@@ -1,0 +1,45 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { actorSchema, ACTOR_HEADER, type Actor } from '@tributary/contracts';
+import { ASSERTION_HEADER, type AssertionSigner } from '@tributary/http';
+
+/** Per-request context of the gateway: the verified caller, absent for anonymous requests. */
+export interface GatewayContext {
+  actor?: Actor;
+}
+
+/**
+ * Hands the caller from willSendRequest (which knows the context) to the fetcher (which knows the
+ * final body bytes). Never leaves the gateway: the fetcher removes it before sending.
+ */
+const PENDING_ACTOR_HEADER = 'x-tributary-pending-actor';
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetchInit = NonNullable<Parameters<Fetcher>[1]>;
+
+/**
+ * Sends each subgraph request with a signed assertion of the verified caller (see
+ * @tributary/http gateway-assertion): bound to this subgraph, to the exact body, short-lived and
+ * single-use. Any identity or assertion header a client sent is dropped first, whatever it says.
+ */
+export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(options: { url: string; subgraph: string; signer: AssertionSigner }) {
+    super({ url: options.url });
+    const send = this.fetcher;
+    this.fetcher = (async (url: string, init: FetchInit) => {
+      const headers = { ...(init.headers as Record<string, string>) };
+      const pending = headers[PENDING_ACTOR_HEADER];
+      delete headers[PENDING_ACTOR_HEADER];
+      const actor = pending ? actorSchema.parse(JSON.parse(pending)) : null;
+      headers[ASSERTION_HEADER] = await options.signer.sign(options.subgraph, actor, String(init.body ?? ''));
+      return send(url, { ...init, headers });
+    }) as Fetcher;
+  }
+
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    for (const name of [ACTOR_HEADER, ASSERTION_HEADER, PENDING_ACTOR_HEADER]) headers.delete(name);
+    const actor = (context as GatewayContext).actor;
+    if (actor) headers.set(PENDING_ACTOR_HEADER, JSON.stringify(actor));
+  }
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import type { Connection } from 'mongoose';
+import type { Service } from '@tributary/service';
+import { createLogger } from '@tributary/telemetry';
+import { startInfrastructure, type GraphQLResult, type TestInfrastructure } from '@tributary/testing/stack';
+import { startPaymentProvider } from '../../../compose/embedded/payment-provider/src/index.ts';
+import { startSmtpSink } from '../../../compose/embedded/smtp/src/index.ts';
+import { createInventoryService } from '../../../subgraphs/inventory/src/app.ts';
+import { createNotificationService } from '../../../subgraphs/notification/src/app.ts';
+import { createOrderService } from '../../../subgraphs/order/src/app.ts';
+import { createPaymentService } from '../../../subgraphs/payment/src/app.ts';
+import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
+import { createAssertionSigner } from '@tributary/http';
+import { createTokenVerifier } from '../../src/auth/verify-token.ts';
+import { composeSupergraph } from '../../src/supergraph/compose.ts';
+
+export type { GraphQLResult };
+export type SubgraphName = 'order' | 'inventory' | 'payment' | 'notification';
+const ALL: SubgraphName[] = ['order', 'inventory', 'payment', 'notification'];
+const repoRoot = new URL('../../../', import.meta.url);
+const JWT_SECRET = randomUUID() + randomUUID();
+
+export interface StackOptions {
+  /** Which subgraphs run (default: all four). */
+  services?: SubgraphName[];
+  orderDeadlineMs?: number;
+  paymentProviderTimeoutMs?: number;
+  /** Add the demo catalogue on start (inventory). */
+  seedDemoCatalogue?: boolean;
+}
+
+/**
+ * Tributary in one process for end-to-end tests: the embedded Kafka and MongoDB servers, the dev
+ * payment provider and SMTP sink, the chosen subgraphs (real kafkajs, mongoose, HTTP), and the
+ * gateway in front with a fresh JWT secret and a fresh gateway signing key.
+ */
+export interface Stack {
+  infra: TestInfrastructure;
+  graphqlUrl: string;
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  services: Partial<Record<SubgraphName, Service>>;
+  /** A separate connection to a service's database, for assertions on what is stored. */
+  db(service: SubgraphName): Promise<Connection>;
+  providerUrl?: string;
+  mailDir?: string;
+  token(customerId: string, role?: 'customer' | 'admin', secret?: string): Promise<string>;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const names = options.services ?? ALL;
+  const infra = await startInfrastructure({ partitions: 3 });
+  const logger = createLogger('e2e', 'silent');
+  const stoppers: (() => Promise<unknown>)[] = [() => infra.stop()];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const provider = names.includes('payment') ? await startPaymentProvider({ port: 0 }) : undefined;
+    if (provider) stoppers.push(() => provider.close());
+    const smtp = names.includes('notification') ? await startSmtpSink({ port: 0, dataDir: path.join(infra.dir, 'smtp') }) : undefined;
+    if (smtp) stoppers.push(() => smtp.close());
+
+    const services: Partial<Record<SubgraphName, Service>> = {};
+    const groupSuffix = `.${randomUUID()}`;
+    for (const name of names) {
+      const base = {
+        config: { host: '127.0.0.1', port: 0, kafkaPartitions: 3 },
+        logger,
+        connection: await infra.connect(`tributary_${name}`),
+        kafka: infra.kafka(name),
+        verifier: await infra.verifier(name),
+        groupSuffix,
+      };
+      services[name] =
+        name === 'order' ? createOrderService({ ...base, orderDeadlineMs: options.orderDeadlineMs ?? 120_000 })
+        : name === 'inventory' ? createInventoryService({ ...base, seedDemoCatalogue: options.seedDemoCatalogue ?? false })
+        : name === 'payment' ? createPaymentService({ ...base, providerUrl: provider!.url, ...(options.paymentProviderTimeoutMs ? { providerTimeoutMs: options.paymentProviderTimeoutMs } : {}) })
+        : createNotificationService({ ...base, smtpUrl: smtp!.url });
+    }
+    const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
+    for (const name of names) {
+      const service = services[name]!;
+      subgraphUrls[name] = await service.start();
+      stoppers.push(() => service.stop());
+    }
+
+    const sdl = async (name: SubgraphName) => readFile(new URL(`subgraphs/${name}/src/schema.graphql`, repoRoot), 'utf8');
+    const { supergraphSdl } = composeSupergraph(await Promise.all(names.map(async (name) => ({ name, url: subgraphUrls[name]!, sdl: await sdl(name) }))));
+    const gateway: GatewayApp = createGatewayApp({
+      config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 2000, shutdownGraceMs: 2000 },
+      logger,
+      supergraphSdl,
+      verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(JWT_SECRET) }, issuer: 'tributary', audience: 'tributary' }),
+      signer: await createAssertionSigner({ privateKeyPem: infra.keys.privateKeyPem }),
+    });
+    const graphqlUrl = await gateway.start();
+    stoppers.push(() => gateway.stop());
+
+    return {
+      infra,
+      graphqlUrl,
+      subgraphUrls,
+      services,
+      db: (service) => infra.connect(`tributary_${service}`),
+      ...(provider ? { providerUrl: provider.url } : {}),
+      ...(smtp ? { mailDir: smtp.mailDir } : {}),
+      token: (customerId, role = 'customer', key = JWT_SECRET) =>
+        new SignJWT({ role })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(customerId)
+          .setIssuer('tributary')
+          .setAudience('tributary')
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode(key)),
+      async graphql(query, variables, token) {
+        const response = await fetch(graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
+        return { status: response.status, ...body } as GraphQLResult<never>;
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+export { eventually } from '@tributary/testing/stack';

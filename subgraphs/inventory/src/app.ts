@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { TOPICS } from '@tributary/contracts';
+import { createService, type Service, type ServiceDeps } from '@tributary/service';
+import { parse } from 'graphql';
+import { createProductCommands } from './commands/product-commands.ts';
+import { createReservationCommands } from './commands/reservation-commands.ts';
+import { createReadModels } from './projections/read-models.ts';
+import { readModelProjector } from './projections/read-model-projector.ts';
+import { createProductQueries } from './queries/product-queries.ts';
+import { createReservationQueries } from './queries/reservation-queries.ts';
+import { reservationsConsumer } from './reactions/reservations-consumer.ts';
+import { createResolvers } from './resolvers/index.ts';
+import { seedDemoCatalogue } from './seed/demo-catalogue.ts';
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface InventoryServiceDeps extends Omit<ServiceDeps, 'name'> {
+  /** The subgraph's name (assertion audience, consumer groups); `inventory` unless a test says otherwise. */
+  name?: string;
+  /** Add the demo catalogue before the service reports ready. */
+  seedDemoCatalogue?: boolean;
+}
+
+/** The inventory service, wired from its dependencies: the only wiring point. */
+export function createInventoryService(deps: InventoryServiceDeps): Service {
+  return createService({ ...deps, name: deps.name ?? 'inventory' }, (runtime) => {
+    const readModels = createReadModels(runtime.connection);
+    const products = createProductCommands(runtime.commands);
+    const reservations = createReservationCommands(runtime.commands);
+    return {
+      typeDefs,
+      resolvers: createResolvers({
+        products,
+        productQueries: createProductQueries(readModels.products),
+        reservationQueries: createReservationQueries(readModels),
+      }),
+      // The order topic too: this service parks unusable order events on its DLQ, and must be
+      // able to subscribe even when it starts before the order service (creation is idempotent).
+      topics: [TOPICS.inventory, TOPICS.order],
+      async init() {
+        await readModels.init();
+        // Here, not later: init runs before the HTTP server listens, so "ready" means seeded.
+        // The events wait in the outbox until the relay starts right after.
+        if (deps.seedDemoCatalogue) await seedDemoCatalogue(products, runtime.logger);
+      },
+      consumers: [readModelProjector(readModels), reservationsConsumer({ products, reservations, orderOwners: readModels.orderOwners })],
+    };
+  });
+}

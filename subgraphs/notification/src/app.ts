@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { TOPICS } from '@tributary/contracts';
+import { applyToReadModel, createService, type Service, type ServiceDeps } from '@tributary/service';
+import { parse } from 'graphql';
+import type { Model } from 'mongoose';
+import nodemailer from 'nodemailer';
+import { createEmailSender, EMAIL_DEFAULTS } from './email/email-sender.ts';
+import { notificationReadModel } from './projections/notification-read-model.ts';
+import { createNotificationProjection } from './projections/notification-view.ts';
+import { createReactions } from './reactions/consumers.ts';
+import { createNotifier } from './reactions/notify.ts';
+import { createOrderContacts } from './reactions/order-contacts.ts';
+import { createResolvers } from './resolvers/index.ts';
+import { createNotificationQueries } from './resolvers/notification-queries.ts';
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface NotificationServiceDeps extends Omit<ServiceDeps, 'name'> {
+  /** Where email goes, e.g. smtp://127.0.0.1:2525 (the local sink). */
+  smtpUrl: string;
+  /** Customers' addresses are <customerId>@<emailDomain>. */
+  emailDomain?: string;
+  /** The From header of every message. */
+  from?: string;
+}
+
+/** Creates the collection (NamespaceExists is fine: a previous start did) and its indexes. */
+async function initCollection<T>(model: Model<T>): Promise<void> {
+  await model.createCollection().catch((error: unknown) => {
+    if ((error as { code?: number }).code !== 48) throw error;
+  });
+  await model.createIndexes();
+}
+
+/** The notification service, wired from its dependencies (the only wiring point). */
+export function createNotificationService(deps: NotificationServiceDeps): Service {
+  const emailDomain = deps.emailDomain ?? EMAIL_DEFAULTS.emailDomain;
+  // One message per SMTP connection (no pool): nothing stays open to close at stop.
+  const transport = nodemailer.createTransport(deps.smtpUrl);
+  const sender = createEmailSender(transport, { from: deps.from ?? EMAIL_DEFAULTS.from });
+
+  return createService({ ...deps, name: 'notification' }, (runtime) => {
+    const readModel = notificationReadModel(runtime.connection);
+    const contacts = createOrderContacts(runtime.connection);
+    const projection = createNotificationProjection({ emailDomain });
+    const notify = createNotifier({ store: runtime.store, commands: runtime.commands, sender, emailDomain, now: runtime.now });
+
+    return {
+      typeDefs,
+      resolvers: createResolvers(createNotificationQueries(readModel)),
+      // The service publishes NotificationSent, and parks what it cannot consume on the order
+      // and payment DLQs; creating those topics too means its consumers never depend on which
+      // service happened to start first.
+      topics: [TOPICS.notification, TOPICS.order, TOPICS.payment],
+      async init() {
+        await Promise.all([initCollection(readModel), initCollection(contacts.model)]);
+      },
+      consumers: [
+        ...createReactions({ contacts, notify }),
+        {
+          name: 'read-model',
+          topics: [TOPICS.notification],
+          async handle(envelope) {
+            await applyToReadModel(readModel, projection, envelope);
+          },
+        },
+      ],
+      // Without its mail server the service can answer queries but cannot do its job.
+      readiness: { smtp: () => transport.verify() },
+    };
+  });
+}
