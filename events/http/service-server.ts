@@ -73,6 +73,12 @@ export function createServiceServer<TContext extends BaseContext>(options: Servi
     route(req, res).catch((error: unknown) => answerRequestError(res, error, logger, req.url));
   });
 
+  // The gateway keeps connections to subgraphs alive between requests. Node closes an idle
+  // connection after 5 s by default, which races with the gateway reusing it ("socket hang up"):
+  // the side that reuses connections must not be the one that keeps them longer.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+
   return {
     httpServer,
     listen(port, host) {

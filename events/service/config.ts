@@ -14,7 +14,8 @@ export const serviceEnvSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1, 'KAFKA_BROKERS is required (comma-separated host:port list)')
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(z.string()).min(1, 'KAFKA_BROKERS lists no broker')),
   /** Full URI including the service's own database, e.g. mongodb://127.0.0.1:27017/tributary_order. */
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGO_URL must be a mongodb:// URI'),
   /** Partitions of the service's topics when it creates them. */

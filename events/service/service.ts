@@ -137,7 +137,10 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
   // One admin client for the service's life: topics at start, then readiness probes.
   const admin = kafka.admin();
   const ready = createHealth({
-    mongodb: async () => connection.db?.admin().ping(),
+    mongodb: async () => {
+      if (!connection.db) throw new Error('not connected');
+      return connection.db.admin().ping();
+    },
     kafka: async () => admin.describeCluster(),
     ...module.readiness,
   });

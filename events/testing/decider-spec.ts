@@ -45,8 +45,10 @@ export const DeciderSpecification = {
           thenThrows<E extends Error>(errorClass: ErrorClass<E>, predicate?: (error: E) => boolean): E {
             let thrown: unknown;
             let returned: Event[] | undefined;
+            // Folded outside the try: a throwing evolve must not pass for the expected decision.
+            const state = foldEvents(decider, history);
             try {
-              returned = run();
+              returned = decider.decide(command, state);
             } catch (error) {
               thrown = error;
             }

@@ -47,7 +47,9 @@ export const ProjectionSpecification = {
             expect(projection.handles(event)).toBe(false);
           },
           thenThrows(errorClass) {
-            expect(() => fold(before(), event)).toThrow(errorClass as never);
+            // The history is folded outside the assertion: only the event under test may throw.
+            const view = before();
+            expect(() => fold(view, event)).toThrow(errorClass as never);
           },
         };
       },

@@ -22,16 +22,24 @@ function compositionProblems(run: () => unknown): SupergraphCompositionError {
 }
 
 describe('supergraph.yaml', () => {
-  it('lists the order subgraph with its routing URL and SDL path relative to the file', () => {
+  it('lists the four subgraphs with their routing URLs and SDL paths relative to the file', () => {
     const config = parseSupergraphConfig(supergraphYaml, repoRoot);
     expect(config.federationVersion).toMatch(/^=2\./);
-    expect(config.subgraphs).toEqual([
-      {
-        name: 'order',
-        routingUrl: 'http://127.0.0.1:4001/graphql',
-        schemaPath: path.join(repoRoot, 'subgraphs/order/src/schema.graphql'),
-      },
-    ]);
+    const names = ['order', 'inventory', 'payment', 'notification'];
+    expect(config.subgraphs).toEqual(
+      names.map((name, index) => ({
+        name,
+        routingUrl: `http://127.0.0.1:${4001 + index}/graphql`,
+        schemaPath: path.join(repoRoot, `subgraphs/${name}/src/schema.graphql`),
+      })),
+    );
+  });
+
+  it('composes the four subgraph schemas without errors', async () => {
+    const config = parseSupergraphConfig(supergraphYaml, repoRoot);
+    const subgraphs = config.subgraphs.map((subgraph) => ({ name: subgraph.name, url: subgraph.routingUrl, sdl: readFileSync(subgraph.schemaPath, 'utf8') }));
+    const { supergraphSdl } = composeSupergraph(subgraphs);
+    for (const name of ['ORDER', 'INVENTORY', 'PAYMENT', 'NOTIFICATION']) expect(supergraphSdl).toContain(`${name} @join__graph`);
   });
 
   it('rejects a config that Tributary cannot compose offline, naming each problem', () => {
