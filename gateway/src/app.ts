@@ -49,6 +49,10 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
+    // No stack traces with server file paths in answers, whatever NODE_ENV says (invariant 7);
+    // main.ts owns the signals, so Apollo must not install its own SIGTERM handler.
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs })],
   });
 

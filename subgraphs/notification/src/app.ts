@@ -35,8 +35,9 @@ async function initCollection<T>(model: Model<T>): Promise<void> {
 /** The notification service, wired from its dependencies (the only wiring point). */
 export function createNotificationService(deps: NotificationServiceDeps): Service {
   const emailDomain = deps.emailDomain ?? EMAIL_DEFAULTS.emailDomain;
-  // One message per SMTP connection (no pool): nothing stays open to close at stop.
-  const transport = nodemailer.createTransport(deps.smtpUrl);
+  // Pooled: a new SMTP connection (greeting, EHLO) per message cost more than the message
+  // itself under load. The pool is closed when the service stops (the worker below).
+  const transport = nodemailer.createTransport({ url: deps.smtpUrl, pool: true, maxConnections: 4 });
   const sender = createEmailSender(transport, { from: deps.from ?? EMAIL_DEFAULTS.from });
 
   return createService({ ...deps, name: 'notification' }, (runtime) => {
@@ -65,6 +66,7 @@ export function createNotificationService(deps: NotificationServiceDeps): Servic
           },
         },
       ],
+      workers: [{ name: 'smtp-pool', start: async () => undefined, stop: async () => transport.close() }],
       // Without its mail server the service can answer queries but cannot do its job.
       readiness: { smtp: () => transport.verify() },
     };

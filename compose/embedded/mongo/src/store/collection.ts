@@ -64,8 +64,9 @@ export class Collection {
       const value = isPlainObject(cond) && Object.keys(cond).length === 1 && '$eq' in cond ? cond.$eq : cond;
       if (Array.isArray(value) || value instanceof RegExp) continue;
       if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) continue;
-      for (const index of this.indexList) {
-        if (index.fields.length !== 1 || index.fields[0] !== field) continue;
+      // A single-field index first (its set is the narrowest), else a compound one by prefix.
+      const usable = this.indexList.filter((index) => index.fields[0] === field).sort((a, b) => a.fields.length - b.fields.length);
+      for (const index of usable) {
         const ids = index.lookupEquality(value);
         if (!ids) continue;
         return [...ids].map((id) => this.docs.get(id)).filter((r): r is DocRecord => r !== undefined);

@@ -22,6 +22,11 @@ export class IndexState {
   readonly ttlSeconds: number | undefined;
   private readonly partial: Query | undefined;
   private readonly entries = new Map<string, Set<string>>();
+  /**
+   * Compound indexes only: ids by the key of the FIRST field, so that an equality on the index's
+   * prefix (e.g. `{ streamId }` on `{ streamId: 1, fromVersion: 1 }`) is a lookup, not a scan.
+   */
+  private readonly firstFieldEntries = new Map<string, Set<string>>();
 
   constructor(spec: Doc) {
     this.spec = spec;
@@ -71,27 +76,32 @@ export class IndexState {
   }
 
   add(plain: Doc, id: string): void {
-    for (const key of this.keysOf(plain)) {
-      let set = this.entries.get(key);
-      if (!set) this.entries.set(key, (set = new Set()));
-      set.add(id);
-    }
+    const keys = this.keysOf(plain);
+    for (const key of keys) addTo(this.entries, key, id);
+    for (const prefix of this.firstFieldKeys(plain, keys)) addTo(this.firstFieldEntries, prefix, id);
   }
 
   remove(plain: Doc, id: string): void {
-    for (const key of this.keysOf(plain)) {
-      const set = this.entries.get(key);
-      set?.delete(id);
-      if (set && set.size === 0) this.entries.delete(key);
-    }
+    const keys = this.keysOf(plain);
+    for (const key of keys) removeFrom(this.entries, key, id);
+    for (const prefix of this.firstFieldKeys(plain, keys)) removeFrom(this.firstFieldEntries, prefix, id);
   }
 
-  /** Ids of documents whose single-field key equals `value`, if this index can answer that. */
+  /** The first field's keys of an indexed document (compound indexes only). */
+  private firstFieldKeys(plain: Doc, keys: string[]): string[] {
+    if (this.fields.length === 1 || keys.length === 0) return [];
+    return [...new Set(valuesAtPath(plain, this.fields[0]!).map((value) => canonicalKey(value)))];
+  }
+
+  /**
+   * Ids of documents whose FIRST indexed field equals `value`, if this index can answer that:
+   * the whole key of a single-field index, the prefix of a compound one. Partial indexes do not
+   * hold every document, nor do sparse ones hold those missing the field, so they never answer.
+   */
   lookupEquality(value: unknown): Set<string> | undefined {
-    if (this.fields.length !== 1 || this.partial || (this.sparse && (value === null || value === undefined))) {
-      return undefined;
-    }
-    return this.entries.get(canonicalKey(value)) ?? new Set();
+    if (this.partial || (this.sparse && (value === null || value === undefined))) return undefined;
+    const map = this.fields.length === 1 ? this.entries : this.firstFieldEntries;
+    return map.get(canonicalKey(value)) ?? new Set();
   }
 
   private duplicateError(ns: string, plain: Doc, typed: Doc, key: string): MongoServerError {
@@ -113,4 +123,16 @@ export class IndexState {
       { keyPattern, keyValue },
     );
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+  const set = map.get(key);
+  set?.delete(id);
+  if (set && set.size === 0) map.delete(key);
 }
