@@ -1,9 +1,10 @@
 import { ObjectId } from 'bson';
-import { aggregate, update as mingoUpdate } from 'mingo';
+import { aggregate } from 'mingo';
 import { MongoServerError } from './errors.ts';
 import { canonicalKey, getPath, isPlainObject, numericValue, renderValue, retype, setPath, toPlain, toPlainDoc } from './bson-values.ts';
 import type { Doc } from './bson-values.ts';
 import { MINGO_OPTIONS } from './store/index-state.ts';
+import { updatePlain } from './mingo-lean.ts';
 
 const OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$pull', '$pullAll',
@@ -66,6 +67,7 @@ function applyOperators(typed: Doc, update: Doc, arrayFilters: Doc[] | undefined
   const modifier: Doc = {};
   const hints = new Map<string, unknown>();
   const seenPaths: string[] = [];
+  let positional = false;
   for (const [op, fields] of Object.entries(update)) {
     if (!OPERATORS.has(op)) throw MongoServerError.of('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     if (!isPlainObject(fields)) throw MongoServerError.of('FailedToParse', `Modifiers operate on fields but we found type ${typeof fields} instead.`);
@@ -74,6 +76,7 @@ function applyOperators(typed: Doc, update: Doc, arrayFilters: Doc[] | undefined
     for (const [path, value] of Object.entries(fields)) {
       checkConflict(seenPaths, path);
       seenPaths.push(path);
+      if (path.includes('$')) positional = true;
       if ((path === '_id' || path.startsWith('_id.')) && typed._id !== undefined) {
         // Setting _id to its current value is allowed (mongoose does it); anything else is not.
         if (op === '$set' && path === '_id' && canonicalKey(toPlain(value)) === canonicalKey(toPlain(typed._id))) continue;
@@ -87,12 +90,10 @@ function applyOperators(typed: Doc, update: Doc, arrayFilters: Doc[] | undefined
   }
   const plain = toPlainDoc(typed);
   if (Object.keys(modifier).length > 0) {
-    // The query is passed along because the positional `$` operator refers to the element it matched.
-    const condition = query && !inserting ? (toPlain(query) as Doc) : undefined;
-    mingoUpdate(plain, modifier, arrayFilters?.map((f) => toPlain(f) as Doc), condition, {
-      cloneMode: 'deep',
-      queryOptions: MINGO_OPTIONS,
-    });
+    // The query is passed along because the positional `$` operator refers to the element it
+    // matched. mingo uses it for nothing else (it would only re-test a document that matched).
+    const condition = query && !inserting && positional ? (toPlain(query) as Doc) : undefined;
+    updatePlain(plain, modifier, arrayFilters?.map((f) => toPlain(f) as Doc), condition);
   }
   return retype(plain, typed, hints) as Doc;
 }

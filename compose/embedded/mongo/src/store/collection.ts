@@ -15,6 +15,12 @@ export function makeRecord(typed: Doc): DocRecord {
   return { id: canonicalKey(typed._id), typed, plain: toPlainDoc(typed) };
 }
 
+/** A value an index lookup can answer an equality on (no arrays, regexes or operator documents). */
+function isLookupValue(value: unknown): boolean {
+  if (Array.isArray(value) || value instanceof RegExp) return false;
+  return !(isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$')));
+}
+
 export function idIndexSpec(): Doc {
   return { v: new Int32(2), key: { _id: new Int32(1) }, name: '_id_' };
 }
@@ -28,6 +34,9 @@ export class Collection {
   readonly name: string;
   readonly options: Doc;
   private readonly docs = new Map<string, DocRecord>();
+  /** Insertion sequence of each stored id (a replacement keeps it, as `docs` keeps its place). */
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
   private readonly indexList: IndexState[] = [];
 
   constructor(db: string, name: string, options: Doc) {
@@ -61,18 +70,43 @@ export class Collection {
   candidates(plainFilter: Doc): Iterable<DocRecord> {
     for (const [field, cond] of Object.entries(plainFilter)) {
       if (field.startsWith('$')) continue;
+      const inList = isPlainObject(cond) && Object.keys(cond).length === 1 && Array.isArray(cond.$in) ? cond.$in : undefined;
+      if (inList) {
+        // {field: {$in: [...]}}: the union of one lookup per value, in collection order (as a scan).
+        if (!inList.every(isLookupValue)) continue;
+        for (const index of this.usableIndexes(field)) {
+          const found = new Set<string>();
+          let answered = true;
+          for (const value of inList) {
+            const ids = index.lookupEquality(value);
+            if (!ids) {
+              answered = false;
+              break;
+            }
+            for (const id of ids) found.add(id);
+          }
+          if (!answered) continue;
+          return [...found]
+            .map((id) => this.docs.get(id))
+            .filter((r): r is DocRecord => r !== undefined)
+            .sort((a, b) => this.seq.get(a.id)! - this.seq.get(b.id)!);
+        }
+        continue;
+      }
       const value = isPlainObject(cond) && Object.keys(cond).length === 1 && '$eq' in cond ? cond.$eq : cond;
-      if (Array.isArray(value) || value instanceof RegExp) continue;
-      if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) continue;
-      // A single-field index first (its set is the narrowest), else a compound one by prefix.
-      const usable = this.indexList.filter((index) => index.fields[0] === field).sort((a, b) => a.fields.length - b.fields.length);
-      for (const index of usable) {
+      if (!isLookupValue(value)) continue;
+      for (const index of this.usableIndexes(field)) {
         const ids = index.lookupEquality(value);
         if (!ids) continue;
         return [...ids].map((id) => this.docs.get(id)).filter((r): r is DocRecord => r !== undefined);
       }
     }
     return this.docs.values();
+  }
+
+  /** Indexes that start with `field`: a single-field one first (its set is the narrowest), else compound ones by prefix. */
+  private usableIndexes(field: string): IndexState[] {
+    return this.indexList.filter((index) => index.fields[0] === field).sort((a, b) => a.fields.length - b.fields.length);
   }
 
   /**
@@ -88,6 +122,7 @@ export class Collection {
   put(record: DocRecord): void {
     const old = this.docs.get(record.id);
     if (old) for (const index of this.indexList) index.remove(old.plain, old.id);
+    else this.seq.set(record.id, this.nextSeq++);
     this.docs.set(record.id, record);
     for (const index of this.indexList) index.add(record.plain, record.id);
   }
@@ -96,6 +131,7 @@ export class Collection {
     const old = this.docs.get(id);
     if (!old) return false;
     for (const index of this.indexList) index.remove(old.plain, old.id);
+    this.seq.delete(id);
     return this.docs.delete(id);
   }
 
