@@ -19,11 +19,15 @@ export async function sendMetrics(res: ServerResponse, metrics: Registry): Promi
 
 /**
  * The last resort of a request handler: a body that cannot become a GraphQL request is the
- * client's fault (its own status, code BAD_REQUEST); anything else is logged and answered 500
+ * client's fault (its own status, code BAD_REQUEST, and the connection closes); anything else is logged and answered 500
  * without details, or the socket is dropped when the response had already begun.
  */
 export function answerRequestError(res: ServerResponse, error: unknown, logger: Logger, url: string | undefined): void {
   if (error instanceof BadRequestBodyError) {
+    // The refused body may not have been read to its end (a 413 stops reading at the limit): the
+    // connection cannot carry another request, so say so and let Node close it after the answer.
+    // Kept alive, the client's next request on it would wait behind the unread bytes, then reset.
+    if (!res.headersSent) res.setHeader('connection', 'close');
     sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }

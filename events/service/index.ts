@@ -2,6 +2,7 @@
 export { ConfigError, loadServiceConfig, logLevelSchema, serviceEnvSchema, type ServiceConfig } from './config.ts';
 export { buildContext, canSee, requestMetadata, requireActor, requireAdmin, type ServiceContext } from './context.ts';
 export { createErrorFormatter } from './errors.ts';
+export { DEFAULT_SUBGRAPH_LIMITS, subgraphLimitsRule, type SubgraphLimits } from './limits.ts';
 export { checkPageSize, decodeCursor, encodeCursor, findPage, PAGE_SIZE, type Page, type PageArgs } from './pagination.ts';
 export {
   applyToReadModel,

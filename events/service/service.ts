@@ -24,6 +24,7 @@ import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { buildContext, type ServiceContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
+import { DEFAULT_SUBGRAPH_LIMITS, subgraphLimitsRule, type SubgraphLimits } from './limits.ts';
 
 /** What every service is built from; `app.ts` of each service passes these in. */
 export interface ServiceDeps {
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   newId?: () => string;
   /** Appended to every consumer group id; tests give each run its own groups. */
   groupSuffix?: string;
+  /** Depth and cost limits of one operation (default DEFAULT_SUBGRAPH_LIMITS, looser than the gateway's). */
+  limits?: Partial<SubgraphLimits>;
 }
 
 /** What the kit hands a service while it is being built. */
@@ -151,6 +154,11 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     logger,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Only the gateway can call a subgraph (invariant 8), and Apollo would otherwise turn
+    // introspection off under NODE_ENV=production; whether the public API answers it is the
+    // gateway's decision (INTROSPECTION).
+    introspection: true,
+    validationRules: [subgraphLimitsRule({ ...DEFAULT_SUBGRAPH_LIMITS, ...deps.limits })],
     // runService owns the signals: Apollo's own handler would re-raise SIGTERM and kill the
     // process before consumers and the relay finished stopping.
     stopOnTerminationSignals: false,

@@ -1,7 +1,8 @@
 /**
  * Prints a signed HS256 JWT for the local stack:
  *   npm run token -- --customer <id> [--role admin] [--ttl 1h] [--secret-file PATH]
- * The secret is the one the stack launcher created (.data/auth/jwt-secret at the repo root).
+ * The secret is the one the stack launcher created: DATA_DIR/auth/jwt-secret, DATA_DIR being
+ * <repo>/.data unless set (a relative DATA_DIR is taken from the repo root, as the launcher does).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SignJWT } from 'jose';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const defaultSecretFile = path.join(repoRoot, '.data/auth/jwt-secret');
+// The launcher's own rule for DATA_DIR (compose/embedded/stack/src/config.ts), so a stack started
+// with DATA_DIR=/elsewhere is found without --secret-file.
+const dataDir = path.resolve(repoRoot, process.env['DATA_DIR'] || '.data');
+const defaultSecretFile = path.join(dataDir, 'auth', 'jwt-secret');
 
 function customerId(value: string): string {
   if (value.length < 1 || value.length > 128) throw new InvalidArgumentError('must be 1 to 128 characters');

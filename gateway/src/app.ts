@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import type { AssertionSigner } from '@tributary/http';
 import { SigningDataSource, type GatewayContext } from './auth/signing-data-source.ts';
@@ -10,16 +12,24 @@ import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
 import { checkReadiness } from './health/readiness.ts';
 import { createRequestHandler, GRAPHQL_PATH } from './http/request-handler.ts';
+import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin } from './limits/operation-limits.ts';
+import { createRateLimitGuard } from './rate-limit/guard.ts';
+import type { RateLimiter } from './rate-limit/redis-limiter.ts';
 import { subgraphEndpoints } from './supergraph/subgraph-endpoints.ts';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'host' | 'port' | 'subgraphUrlOverrides' | 'readyTimeoutMs' | 'shutdownGraceMs'>;
+  config: Pick<GatewayConfig, 'host' | 'port' | 'subgraphUrlOverrides' | 'readyTimeoutMs' | 'shutdownGraceMs'> &
+    // Optional so a test builds a gateway without them: the limits then default to the safe
+    // ones, introspection and the Sandbox landing page to off.
+    Partial<Pick<GatewayConfig, 'limits' | 'introspection'>>;
   logger: Logger;
   /** The composed supergraph SDL (see npm run compose:supergraph). */
   supergraphSdl: string;
   verifyToken: TokenVerifier;
   /** Signs the caller into every subgraph request (the subgraphs trust nothing else). */
   signer: AssertionSigner;
+  /** Per-caller rate limits (Redis); without it nothing is limited. stop() closes it. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface GatewayApp {
@@ -53,11 +63,28 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     // main.ts owns the signals, so Apollo must not install its own SIGTERM handler.
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs })],
+    // One switch for the schema's discoverability: introspection, the Sandbox landing page and
+    // "did you mean" hints go together (config.ts: on in development, off in production).
+    introspection: config.introspection ?? false,
+    hideSchemaDetailsFromClientErrors: !(config.introspection ?? false),
+    // Apollo parses only after the limits plugin checked the tokens; this is a second stop.
+    parseOptions: { maxTokens: (config.limits ?? DEFAULT_OPERATION_LIMITS).maxTokens },
+    // No parsed-document cache: the limits plugin hands Apollo a stand-in document for a refused
+    // operation, which a cache lookup would overwrite (Apollo would then parse and validate the
+    // refused source after all). Parsing an allowed operation (at most MAX_QUERY_TOKENS) costs
+    // well under a millisecond; query plans stay cached by the gateway.
+    documentStore: null,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS),
+      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
   });
 
   // Not ready before the supergraph is loaded, nor once shutdown began (load balancers stop routing here).
   let accepting = false;
+  const metrics = createMetricsRegistry({ service: 'gateway' });
+  const rateLimit = deps.rateLimiter ? createRateLimitGuard({ limiter: deps.rateLimiter, metrics, logger }) : undefined;
   httpServer.on(
     'request',
     createRequestHandler({
@@ -65,7 +92,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       verifyToken: deps.verifyToken,
       logger,
       readiness: () => checkReadiness({ supergraphLoaded: accepting, endpoints, timeoutMs: config.readyTimeoutMs }),
-      metrics: createMetricsRegistry({ service: 'gateway' }),
+      metrics,
+      rateLimit,
     }),
   );
 
@@ -102,6 +130,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       accepting = false;
       // ApolloServer.stop runs the drain plugin (closes the HTTP server gracefully), then stops the gateway.
       if (apolloStarted) await apollo.stop();
+      // After the drain: in-flight requests may still consult the limiter until then.
+      await deps.rateLimiter?.close();
     },
   };
 }

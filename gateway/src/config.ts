@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OPERATION_LIMITS as LIMITS, type OperationLimits } from './limits/operation-limits.ts';
 
 /**
  * The gateway's configuration, parsed from the environment once at start. This is the only file
@@ -8,6 +9,10 @@ import { z } from 'zod';
  * accident; in a container it must be 0.0.0.0 (docker-compose sets it).
  */
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An operation limit: a positive integer with a safe default (see limits/operation-limits.ts). */
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(100_000_000).default(fallback);
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const envSchema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -24,6 +29,22 @@ const envSchema = z.object({
   /** The Ed25519 private key (PKCS#8 PEM) that signs subgraph requests, inline or as a file. */
   GATEWAY_SIGNING_KEY: z.string().min(1).optional(),
   GATEWAY_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+  /** Introspection and the Sandbox landing page; default: on, except under NODE_ENV=production. */
+  INTROSPECTION: flag.optional(),
+  MAX_QUERY_BYTES: limit(LIMITS.maxBytes),
+  MAX_QUERY_TOKENS: limit(LIMITS.maxTokens),
+  MAX_QUERY_DEPTH: limit(LIMITS.maxDepth),
+  MAX_QUERY_ALIASES: limit(LIMITS.maxAliases),
+  MAX_QUERY_ROOT_FIELDS: limit(LIMITS.maxRootFields),
+  MAX_QUERY_DIRECTIVES: limit(LIMITS.maxDirectives),
+  MAX_QUERY_COST: limit(LIMITS.maxCost),
+  QUERY_COST_DEFAULT_LIST_SIZE: limit(LIMITS.defaultListSize),
+  /** Rate limits live in Redis so gateway replicas share them; without REDIS_URL they are off. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_CUSTOMER_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  RATE_LIMIT_CUSTOMER_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20),
 });
 
 const KEY_SOURCE_PROBLEM =
@@ -50,6 +71,16 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** Where the subgraph-assertion signing key comes from. */
   signingKey: { kind: 'pem'; pem: string } | { kind: 'file'; path: string };
+  /** What one operation may ask for; checked before planning (MAX_QUERY_*). */
+  limits: OperationLimits;
+  /** Whether the public API answers introspection and serves the Sandbox page (INTROSPECTION). */
+  introspection: boolean;
+  /** Operations per caller; enforced only when `redisUrl` is set. */
+  rateLimit: {
+    redisUrl: string | undefined;
+    customer: { perSecond: number; burst: number };
+    anonymous: { perSecond: number; burst: number };
+  };
 }
 
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -86,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if ([env['GATEWAY_SIGNING_KEY'], env['GATEWAY_SIGNING_KEY_FILE']].filter(Boolean).length !== 1) {
     problems.push(SIGNING_KEY_PROBLEM);
   }
+  if (parsed.success && parsed.data.RATE_LIMIT_CUSTOMER_BURST < parsed.data.RATE_LIMIT_CUSTOMER_PER_SECOND) {
+    problems.push('RATE_LIMIT_CUSTOMER_BURST must be at least RATE_LIMIT_CUSTOMER_PER_SECOND');
+  }
   if (!parsed.success) problems.unshift(z.prettifyError(parsed.error));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid gateway configuration:\n${problems.join('\n')}`);
@@ -106,5 +140,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     readyTimeoutMs: e.READY_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     signingKey: e.GATEWAY_SIGNING_KEY ? { kind: 'pem', pem: e.GATEWAY_SIGNING_KEY } : { kind: 'file', path: e.GATEWAY_SIGNING_KEY_FILE as string },
+    limits: {
+      maxBytes: e.MAX_QUERY_BYTES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxRootFields: e.MAX_QUERY_ROOT_FIELDS,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES,
+      maxCost: e.MAX_QUERY_COST,
+      defaultListSize: e.QUERY_COST_DEFAULT_LIST_SIZE,
+    },
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    rateLimit: {
+      redisUrl: e.REDIS_URL,
+      customer: { perSecond: e.RATE_LIMIT_CUSTOMER_PER_SECOND, burst: e.RATE_LIMIT_CUSTOMER_BURST },
+      // Anonymous callers get no burst beyond their per-second rate.
+      anonymous: { perSecond: e.RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.RATE_LIMIT_ANONYMOUS_PER_SECOND },
+    },
   };
 }

@@ -5,11 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAssertionSigner } from '@tributary/http';
-import { createLogger } from '@tributary/telemetry';
+import { createLogger, type Logger } from '@tributary/telemetry';
 import { createGatewayApp } from './app.ts';
 import { loadVerificationKey } from './auth/verification-key.ts';
 import { createTokenVerifier } from './auth/verify-token.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type GatewayConfig } from './config.ts';
+import { createRateLimitRedis } from './rate-limit/redis-client.ts';
+import { createRedisRateLimiter, type RateLimiter } from './rate-limit/redis-limiter.ts';
 
 async function readSupergraph(supergraphPath: string): Promise<string> {
   try {
@@ -22,6 +24,20 @@ async function readSupergraph(supergraphPath: string): Promise<string> {
   }
 }
 
+/** The limiter over its own Redis connection, or undefined (and a log line) without REDIS_URL. */
+function createRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter | undefined {
+  const { redisUrl, customer, anonymous } = config.rateLimit;
+  if (!redisUrl) {
+    logger.warn('rate limiting is off: REDIS_URL is not set');
+    return undefined;
+  }
+  // Connection errors repeat on every reconnect attempt; the limiter's fail-open warning
+  // (throttled) is the operator's signal, so these stay at debug level.
+  const redis = createRateLimitRedis({ url: redisUrl, onError: (err) => logger.debug({ err }, 'rate-limit redis connection error') });
+  logger.info({ customer, anonymous }, 'rate limiting on (per customer, and per IP for anonymous callers)');
+  return createRedisRateLimiter({ redis, customer, anonymous });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('gateway', config.logLevel);
@@ -30,7 +46,8 @@ async function main(): Promise<void> {
   const verifyToken = createTokenVerifier({ key, issuer: config.auth.issuer, audience: config.auth.audience });
   const signingKeyPem = config.signingKey.kind === 'pem' ? config.signingKey.pem : await readFile(config.signingKey.path, 'utf8');
   const signer = await createAssertionSigner({ privateKeyPem: signingKeyPem });
-  const app = createGatewayApp({ config, logger, supergraphSdl, verifyToken, signer });
+  const rateLimiter = createRateLimiter(config, logger);
+  const app = createGatewayApp({ config, logger, supergraphSdl, verifyToken, signer, rateLimiter });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: NodeJS.Signals) => {

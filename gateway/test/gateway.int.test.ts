@@ -64,7 +64,8 @@ beforeAll(async () => {
   ]);
   supergraph = supergraphSdl;
   gateway = createGatewayApp({
-    config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 1000, shutdownGraceMs: 2000 },
+    // Introspection on, as in development: the landing page test below needs the Sandbox page.
+    config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 1000, shutdownGraceMs: 2000, introspection: true },
     logger: createLogger('gateway-test', 'silent'),
     supergraphSdl,
     verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(secret) }, issuer: 'tributary', audience: 'tributary' }),

@@ -13,9 +13,9 @@ const gatewayDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const tsx = path.resolve(gatewayDir, '../node_modules/.bin/tsx');
 
 /** Runs one of the gateway's CLI scripts the way `npm run` does; never throws, returns the exit code. */
-async function script(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function script(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, [path.join(gatewayDir, 'scripts', name), ...args], { cwd: tmpDir, timeout: 30_000 });
+    const { stdout, stderr } = await run(tsx, [path.join(gatewayDir, 'scripts', name), ...args], { cwd: tmpDir, timeout: 30_000, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -46,6 +46,18 @@ describe('token script', () => {
     });
     expect(payload).toMatchObject({ sub: 'c-1', role: 'admin' });
     expect(Number(payload.exp) - Number(payload.iat)).toBe(7200);
+  });
+
+  it('finds the secret under DATA_DIR, as the launcher keeps it there', async () => {
+    const dataDir = path.join(tmpDir, 'elsewhere');
+    const secret = await ensureDevSecret(path.join(dataDir, 'auth', 'jwt-secret'));
+    const result = await script('token.ts', ['--customer', 'c-2'], { ...process.env, DATA_DIR: dataDir });
+    expect(result.stderr).toBe('');
+    const { payload } = await jwtVerify(result.stdout.trim(), new TextEncoder().encode(secret), { issuer: 'tributary', audience: 'tributary' });
+    expect(payload.sub).toBe('c-2');
+    const missing = await script('token.ts', ['--customer', 'c-2'], { ...process.env, DATA_DIR: path.join(tmpDir, 'nowhere') });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(path.join(tmpDir, 'nowhere', 'auth', 'jwt-secret'));
   });
 
   it('explains what to do when the secret file is missing', async () => {

@@ -7,6 +7,8 @@ import type { GatewayContext } from '../auth/signing-data-source.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
 import type { Registry } from 'prom-client';
 import type { ReadinessReport } from '../health/readiness.ts';
+import { rateLimitCallerOf } from '../rate-limit/caller.ts';
+import { rateLimitedError, type RateLimitGuard } from '../rate-limit/guard.ts';
 import { answerRequestError, sendJson, sendMetrics, toHTTPGraphQLRequest, writeHTTPGraphQLResponse } from '@tributary/http';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -19,6 +21,8 @@ export interface RequestHandlerDeps {
   /** Served as Prometheus text on GET /metrics. */
   metrics: Registry;
   logger: Logger;
+  /** Per-caller operation limits; absent = no limiting (no Redis configured). */
+  rateLimit?: RateLimitGuard;
 }
 
 function unauthenticated(reason: string): GraphQLError {
@@ -45,12 +49,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestListener 
     const response = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {
+        let actor;
         try {
-          return { actor: await deps.verifyToken(req.headers.authorization) };
+          actor = await deps.verifyToken(req.headers.authorization);
         } catch (error) {
           if (error instanceof AuthenticationError) throw unauthenticated(error.message);
           throw error;
         }
+        // After the token is verified (customers are counted by subject, so a forged token
+        // cannot spend someone else's budget) and before Apollo parses, plans or calls anything.
+        if (deps.rateLimit) {
+          const decision = await deps.rateLimit(rateLimitCallerOf(actor, req.socket.remoteAddress));
+          if (!decision.allowed) throw rateLimitedError(decision.retryAfterSeconds);
+        }
+        return { actor };
       },
     });
     await writeHTTPGraphQLResponse(res, response);

@@ -83,14 +83,27 @@ describe('placeOrder through the gateway', () => {
     expect(other.data!.placeOrder.id).not.toBe(first.data!.placeOrder.id);
   });
 
+  it('refuses an idempotency key with a lone surrogate (it could not be stored as sent), storing nothing', async () => {
+    const before = await storedCommits();
+    const result = await stack.graphql(PLACE, { input: { items: [{ sku: 'SKU-9', quantity: 1 }], idempotencyKey: '\ud800x' } }, alice);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/idempotencyKey/);
+    expect(await storedCommits()).toBe(before);
+  });
+
   it('lets a customer see and cancel only their own orders', async () => {
     const placed = await stack.graphql<{ placeOrder: PlacedOrder }>(PLACE, { input: { items: [{ sku: 'SKU-3', quantity: 1 }] } }, alice);
     const id = placed.data!.placeOrder.id;
     await eventually(async () => (await stack.graphql<{ order: unknown }>(ORDER, { id }, alice)).data?.order, 15_000, 'projection');
 
     expect((await stack.graphql<{ order: unknown }>(ORDER, { id }, bob)).data?.order).toBeNull();
+    // Bob learns nothing: the same answer as for an order that does not exist.
     const bobsCancel = await stack.graphql(CANCEL, { id }, bob);
-    expect(bobsCancel.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(bobsCancel.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(bobsCancel.errors?.[0]?.message).toBe(`order ${id} not found`);
+    const missingId = randomUUID();
+    const bobsMissing = await stack.graphql(CANCEL, { id: missingId }, bob);
+    expect({ code: bobsMissing.errors?.[0]?.extensions?.code, message: bobsMissing.errors?.[0]?.message }).toEqual({ code: 'NOT_FOUND', message: `order ${missingId} not found` });
 
     const cancelled = await stack.graphql<{ cancelOrder: { status: string; events: { type: string }[] } }>(CANCEL, { id }, alice);
     expect(cancelled.data?.cancelOrder).toMatchObject({ status: 'CANCELLED', events: [{ type: 'OrderPlaced' }, { type: 'OrderCancelled' }] });

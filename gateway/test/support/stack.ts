@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT } from 'jose';
+import { pino } from 'pino';
 import type { Connection } from 'mongoose';
 import type { Service } from '@tributary/service';
 import { createLogger } from '@tributary/telemetry';
@@ -14,6 +15,9 @@ import { createOrderService } from '../../../subgraphs/order/src/app.ts';
 import { createPaymentService } from '../../../subgraphs/payment/src/app.ts';
 import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
 import { createAssertionSigner } from '@tributary/http';
+import { startRedis } from '../../../compose/embedded/redis/src/index.ts';
+import { createRateLimitRedis } from '../../src/rate-limit/redis-client.ts';
+import { createRedisRateLimiter } from '../../src/rate-limit/redis-limiter.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { composeSupergraph } from '../../src/supergraph/compose.ts';
 
@@ -30,6 +34,8 @@ export interface StackOptions {
   paymentProviderTimeoutMs?: number;
   /** Add the demo catalogue on start (inventory). */
   seedDemoCatalogue?: boolean;
+  /** Start the embedded Redis and give the gateway its rate limiter (default limits). */
+  rateLimit?: boolean;
 }
 
 /**
@@ -89,6 +95,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stoppers.push(() => service.stop());
     }
 
+    let rateLimiter;
+    if (options.rateLimit) {
+      const redis = await startRedis({ port: 0, logger: pino({ level: 'silent' }) });
+      stoppers.push(() => redis.close());
+      rateLimiter = createRedisRateLimiter({
+        redis: createRateLimitRedis({ url: redis.url }),
+        customer: { perSecond: 50, burst: 100 },
+        anonymous: { perSecond: 20, burst: 20 },
+      });
+    }
+
     const sdl = async (name: SubgraphName) => readFile(new URL(`subgraphs/${name}/src/schema.graphql`, repoRoot), 'utf8');
     const { supergraphSdl } = composeSupergraph(await Promise.all(names.map(async (name) => ({ name, url: subgraphUrls[name]!, sdl: await sdl(name) }))));
     const gateway: GatewayApp = createGatewayApp({
@@ -97,6 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       supergraphSdl,
       verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(JWT_SECRET) }, issuer: 'tributary', audience: 'tributary' }),
       signer: await createAssertionSigner({ privateKeyPem: infra.keys.privateKeyPem }),
+      ...(rateLimiter ? { rateLimiter } : {}),
     });
     const graphqlUrl = await gateway.start();
     stoppers.push(() => gateway.stop());

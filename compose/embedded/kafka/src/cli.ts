@@ -22,6 +22,7 @@ const program = new Command()
   .option('--no-auto-create', 'do not create unknown topics on metadata requests')
   .option('--no-verify-crc', 'skip checking the CRC32C of produced batches')
   .option('--max-frame-bytes <n>', 'requests above this size close the connection', integer(1024), 100 * 1024 * 1024)
+  .option('--partial-frame-timeout-ms <ms>', 'close a connection idle this long in the middle of a request', integer(1), 30_000)
   .addOption(new Option('--fsync <policy>', 'fsync before acking acks=-1').choices(['always', 'never']).default('always'))
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
@@ -34,6 +35,7 @@ const opts = program.opts<{
   autoCreate: boolean;
   verifyCrc: boolean;
   maxFrameBytes: number;
+  partialFrameTimeoutMs: number;
   fsync: 'always' | 'never';
   logLevel: string;
 }>();
@@ -49,6 +51,7 @@ try {
     autoCreateTopics: opts.autoCreate,
     verifyCrcOnProduce: opts.verifyCrc,
     maxFrameBytes: opts.maxFrameBytes,
+    partialFrameTimeoutMs: opts.partialFrameTimeoutMs,
     fsync: opts.fsync,
     logger,
   });
@@ -70,5 +73,7 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
 } catch (err) {
   logger.fatal({ err }, 'kafka broker failed to start');
+  // The plain reason too, for people (and the stack launcher's error report) reading stderr.
+  process.stderr.write(`kafka broker failed to start: ${(err as Error).message}\n`);
   process.exitCode = 1;
 }

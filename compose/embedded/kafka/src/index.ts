@@ -8,6 +8,7 @@ import { GroupCoordinator } from './groups/group-coordinator.ts';
 import { buildHandlers } from './handlers/index.ts';
 import { Connection } from './server/connection.ts';
 import { FetchWaiters } from './server/fetch-waiters.ts';
+import { lockDataDir } from './storage/data-dir-lock.ts';
 import { OffsetStore } from './storage/offset-store.ts';
 import { TopicRegistry } from './storage/topic-registry.ts';
 
@@ -28,6 +29,11 @@ export interface BrokerOptions {
   nodeId?: number;
   /** frames above this size close the connection; default 100 MiB */
   maxFrameBytes?: number;
+  /**
+   * a connection that has sent part of a frame and then nothing for this long is closed (a
+   * client that stalls mid-request holds its buffered bytes); default 30 s
+   */
+  partialFrameTimeoutMs?: number;
   /** verify each produced batch's CRC32C (as Kafka does; ~1 GB/s); default true */
   verifyCrcOnProduce?: boolean;
   /** recent batches kept in memory per partition; default 32 MiB */
@@ -47,8 +53,29 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const logger = options.logger ?? pino({ level: 'info' }, pino.destination(2));
   const fsyncAlways = (options.fsync ?? 'always') === 'always';
   const maxFrameBytes = options.maxFrameBytes ?? 100 * 1024 * 1024;
+  const partialFrameTimeoutMs = options.partialFrameTimeoutMs ?? 30_000;
   await mkdir(options.dataDir, { recursive: true });
+  // Before anything reads or repairs the files: a second broker on this directory must not touch them.
+  const unlock = await lockDataDir(options.dataDir);
+  try {
+    return await openAndListen(options, { host, logger, fsyncAlways, maxFrameBytes, partialFrameTimeoutMs, unlock });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
 
+interface Resolved {
+  host: string;
+  logger: Logger;
+  fsyncAlways: boolean;
+  maxFrameBytes: number;
+  partialFrameTimeoutMs: number;
+  unlock: () => Promise<void>;
+}
+
+async function openAndListen(options: BrokerOptions, resolved: Resolved): Promise<BrokerHandle> {
+  const { host, logger, fsyncAlways, maxFrameBytes, partialFrameTimeoutMs, unlock } = resolved;
   const topics = await TopicRegistry.open({
     dataDir: options.dataDir,
     fsync: fsyncAlways,
@@ -83,7 +110,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
   const server = createServer((socket) => {
-    const conn = new Connection(socket, { maxFrameBytes, connectionId: nextConnectionId++, handlers, logger });
+    const conn = new Connection(socket, { maxFrameBytes, partialFrameTimeoutMs, connectionId: nextConnectionId++, handlers, logger });
     connections.add(conn);
     sockets.add(socket);
     socket.on('close', () => {
@@ -91,13 +118,21 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       sockets.delete(socket);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // e.g. EADDRINUSE: close the files so the caller can release the lock cleanly.
+    ctx.groups.close();
+    await topics.close();
+    await offsets.close();
+    throw err;
+  }
   server.on('error', (err) => logger.error({ err }, 'server error'));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('unexpected server address');
@@ -113,6 +148,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     await closed;
     await topics.close();
     await offsets.close();
+    await unlock();
   };
   return {
     host: ctx.config.host,

@@ -181,6 +181,24 @@ describe('frame splitter', () => {
     }
   });
 
+  it('grows a partial frame with the bytes that arrived, not to its declared size', () => {
+    const declared = 100 * 1024 * 1024;
+    const s = new FrameSplitter(declared);
+    const head = Buffer.alloc(4);
+    head.writeInt32BE(declared);
+    expect(s.push(Buffer.concat([head, Buffer.alloc(10)]))).toEqual([]);
+    expect(s.midFrame).toBe(true);
+    expect(s.bufferedCapacity).toBeLessThanOrEqual(64 * 1024);
+    // 1 MiB more: storage follows (at most twice what arrived), still far below the declared size.
+    for (let i = 0; i < 16; i++) s.push(Buffer.alloc(64 * 1024));
+    expect(s.bufferedCapacity).toBeLessThanOrEqual(2 * (1024 * 1024 + 10));
+    const small = new FrameSplitter(1024);
+    expect(small.push(Buffer.from([0, 0]))).toEqual([]);
+    expect(small.midFrame).toBe(true);
+    expect(small.push(Buffer.from([0, 2, 7, 8])).map((f) => [...f])).toEqual([[7, 8]]);
+    expect(small.midFrame).toBe(false);
+  });
+
   it('refuses frames above the limit and negative sizes', () => {
     expect(() => new FrameSplitter(10).push(Buffer.from([0, 0, 0, 11]))).toThrow(FrameTooLargeError);
     expect(() => new FrameSplitter(10).push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(FrameTooLargeError);

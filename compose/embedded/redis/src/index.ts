@@ -15,7 +15,10 @@ export interface RedisServerOptions {
   /** Interface to bind; defaults to 127.0.0.1. */
   host?: string;
   logger?: Logger;
-  /** Bulk-size, query-buffer and subscriber-output limits; defaults follow redis-server. */
+  /**
+   * Bulk-size, query-buffer and subscriber-output limits (defaults follow redis-server), and how
+   * long a connection may stay silent in the middle of a command (default 30 s).
+   */
   limits?: Partial<ConnectionLimits>;
   /** Source of "now" in ms since the epoch, for key expiry. Defaults to Date.now. */
   now?: Clock;
@@ -34,6 +37,7 @@ export interface RunningRedis {
 export const DEFAULT_LIMITS: ConnectionLimits = {
   ...DEFAULT_PARSER_LIMITS,
   maxSubscriberOutputBytes: 32 * 1024 * 1024,
+  partialFrameTimeoutMs: 30_000,
 };
 
 /** Like redis-server: 16 databases, selected per connection with SELECT. */

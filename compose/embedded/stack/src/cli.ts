@@ -2,7 +2,10 @@
  * `npm run dev` / `npm start`: the whole stack in one terminal.
  *   --watch  restart a subgraph or the gateway when its sources change (dev)
  *   --fresh  wipe DATA_DIR first (same as `npm run reset`)
- * Ctrl-C or SIGTERM stops everything in reverse start order and exits 0.
+ * Ctrl-C or SIGTERM stops everything in reverse start order and exits 0 (`npm run stop` sends
+ * SIGTERM from another terminal). If this process dies without stopping them (SIGKILL, a crash),
+ * its watchdog (reaper.ts) does. The package scripts `exec` tsx: a `sh -c` (dash) left in between
+ * would turn a clean Ctrl-C exit into 130, as dash kills itself with the SIGINT it also received.
  */
 import { Command } from 'commander';
 import pc from 'picocolors';
@@ -36,7 +39,9 @@ async function shutdown(signal: string, exitCode: number): Promise<void> {
   shuttingDown = true;
   log(`${signal}: stopping everything`);
   await handle?.stop();
-  log('stopped');
+  // Said plainly: under turbo the last lines are its own task summary, which counts an
+  // interrupted persistent task as not successful even when it exits 0.
+  log(exitCode === 0 ? 'stopped cleanly: every process ended, exit code 0' : 'stopped');
   process.exit(exitCode);
 }
 

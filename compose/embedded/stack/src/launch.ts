@@ -18,6 +18,7 @@ import type { ManagedChild } from './processes.ts';
 import { DEMO_SKUS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY, subgraphEnv } from './services.ts';
 import type { StackSummary } from './summary.ts';
 import { Supervisor, type UnexpectedExit } from './supervisor.ts';
+import { startReaper, stopReaper } from './watchdog.ts';
 
 export interface LaunchOptions {
   config: StackConfig;
@@ -88,14 +89,25 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
   options.signal?.throwIfAborted();
 
   await mkdir(config.dataDir, { recursive: true });
-  await writePidFile(config.dataDir, pidFile);
-  const supervisor = new Supervisor(config.stopGraceMs, async (child) => {
-    pidFile.children.push({ name: child.name, pid: child.pid });
+  await writePidFile(config.dataDir, pidFile, root);
+  // Before any child: whatever happens to this process from here on (even SIGKILL), the reaper
+  // stops every child the pid file lists.
+  try {
+    pidFile.reaper = startReaper(process.pid, config.dataDir, config.stopGraceMs);
+    await updatePidFile(config.dataDir, pidFile);
+  } catch (error) {
+    stopReaper(pidFile.reaper);
+    await removePidFile(config.dataDir);
+    throw error;
+  }
+  const supervisor = new Supervisor(config.stopGraceMs, async (child, stage) => {
+    pidFile.children.push({ name: child.name, pid: child.pid, stage });
     await updatePidFile(config.dataDir, pidFile);
   });
   const stop = async () => {
     await supervisor.stopAll();
     await removePidFile(config.dataDir);
+    stopReaper(pidFile.reaper);
   };
   const onAbort = () => void supervisor.stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -114,7 +126,10 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
     const gatewayPresent = existsSync(path.join(root, GATEWAY.entry));
     const gatewayPort = config.gatewayPort === 0 ? await pickPort(0) : config.gatewayPort;
     if (gatewayPresent && !(await isPortFree(gatewayPort))) {
-      throw new Error(`GATEWAY_PORT ${gatewayPort} is in use; stop what uses it or set GATEWAY_PORT`);
+      throw new Error(
+        `GATEWAY_PORT ${gatewayPort} is in use; stop what uses it (a stack left running with another DATA_DIR? ` +
+          '`DATA_DIR=<its dir> npm run stop`) or set GATEWAY_PORT',
+      );
     }
 
     // 1. Kafka, MongoDB, Redis, the payment provider and the SMTP sink: whatever is not external.
@@ -192,12 +207,9 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
         if (inSupergraph.has(subgraph.name)) gatewayEnv[subgraphUrlVariable(subgraph.name)] = subgraph.url;
         else log(`${subgraph.name} runs but is not in ${GATEWAY.supergraphConfig}; the gateway will not route to it`);
       }
-      await supervisor.startStage([
-        spec('gateway', GATEWAY.entry, { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' }, {
-          readyPattern: GATEWAY.ready,
-          watch: options.watch,
-        }),
-      ]);
+      // REDIS_URL: the gateway keeps its rate-limit counters there (shared by gateway replicas).
+      const env = { ...gatewayEnv, REDIS_URL: servers.redisUrl, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' };
+      await supervisor.startStage([spec('gateway', GATEWAY.entry, env, { readyPattern: GATEWAY.ready, watch: options.watch })]);
       gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
     }
 

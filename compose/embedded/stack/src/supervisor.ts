@@ -20,7 +20,8 @@ export class Supervisor {
 
   constructor(
     private readonly graceMs: number,
-    private readonly onChildStarted: (child: ManagedChild) => void | Promise<void> = () => {},
+    /** `stage`: the index of its start stage (children stop in reverse stage order). */
+    private readonly onChildStarted: (child: ManagedChild, stage: number) => void | Promise<void> = () => {},
   ) {
     this.death = new Promise((resolve) => (this.resolveDeath = resolve));
   }
@@ -29,11 +30,11 @@ export class Supervisor {
   async startStage(specs: ChildSpec[]): Promise<{ child: ManagedChild; match: RegExpExecArray | null }[]> {
     this.refuseWhileStopping();
     const stage: ManagedChild[] = [];
-    this.stages.push(stage);
+    const stageIndex = this.stages.push(stage) - 1;
     for (const spec of specs) {
       const child = startChild(spec);
       stage.push(child);
-      await this.onChildStarted(child);
+      await this.onChildStarted(child, stageIndex);
       void child.exited.then((info) => {
         if (!child.isStopping() && !this.stopping) this.resolveDeath({ child, info });
       });

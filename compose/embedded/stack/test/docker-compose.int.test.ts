@@ -165,6 +165,7 @@ describe('compose/docker-compose.yml', () => {
     const gateway = services.gateway!;
     const env = gateway.environment ?? {};
     expect(gateway.ports).toContain('4000:4000');
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.GATEWAY_HOST).toBe('0.0.0.0');
     for (const [name] of subgraphServices) {
       const port = SUBGRAPHS.find((subgraph) => subgraph.name === name)!.port;

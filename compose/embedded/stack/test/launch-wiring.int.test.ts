@@ -68,6 +68,7 @@ describe('launchStack wiring', () => {
       const gateway = await seen(root, 'gateway');
       const order = handle.subgraphs.find((s) => s.name === 'order');
       expect(gateway.env.SUBGRAPH_URL_ORDER).toBe(order?.url);
+      expect(gateway.env.REDIS_URL).toBe(EXTERNAL.REDIS_URL);
       // inventory runs but is not in supergraph.yaml: the gateway would reject an override for it.
       expect(gateway.env.SUBGRAPH_URL_INVENTORY).toBeUndefined();
       expect(gateway.env.JWT_SECRET_FILE).toBe(path.join(dataDir, 'auth', 'jwt-secret'));

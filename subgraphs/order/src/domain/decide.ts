@@ -1,7 +1,7 @@
 import { assertNever, type Actor } from '@tributary/contracts';
 import type { z } from 'zod';
 import type { CancelOrder, ConfirmOrder, MarkOrderShipped, OrderCommand, PlaceOrder } from './commands.ts';
-import { OrderForbiddenError, OrderNotFoundError, OrderStateConflictError, OrderValidationError } from './errors.ts';
+import { OrderNotFoundError, OrderStateConflictError, OrderValidationError } from './errors.ts';
 import type { OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced, OrderShipped } from './events.ts';
 import {
   cancelReasonCodeSchema,
@@ -79,7 +79,9 @@ function cancelOrder(command: CancelOrder, state: OrderState): OrderCancelled[] 
   const detail = validate(cancelReasonInputSchema, command.data.detail, ['detail']);
   const cancelledBy = validate(cancelledByInputSchema, command.data.cancelledBy, ['cancelledBy']);
   const order = requirePlaced(state, command.data.orderId);
-  if (!mayCancel(cancelledBy, order)) throw new OrderForbiddenError(order.orderId, 'cancel');
+  // Another customer's order answers exactly as one never placed: `order(id)` answers null for
+  // it, and a different answer here (FORBIDDEN) would tell whether the id exists.
+  if (!mayCancel(cancelledBy, order)) throw new OrderNotFoundError(command.data.orderId);
   if (cancelledBy === 'system') {
     // The saga's verdicts concern a PENDING order only: stock or payment failing, or no answer
     // in time. An order that already moved on (or a redelivered verdict) stays as it is.

@@ -7,7 +7,7 @@ import type { OrderStatus } from './state.ts';
  */
 export { ValidationError as OrderValidationError };
 
-/** The command targets an order that was never placed. */
+/** The command targets an order that was never placed, or one the caller may not see (the same answer for both). */
 export class OrderNotFoundError extends DomainError {
   override name = 'OrderNotFoundError';
   constructor(readonly orderId: string) {
@@ -25,16 +25,5 @@ export class OrderStateConflictError extends DomainError {
     detail?: string,
   ) {
     super('CONFLICT', detail ?? `cannot ${command} order ${orderId}: it is ${status}`);
-  }
-}
-
-/** A customer tried to act on another customer's order. */
-export class OrderForbiddenError extends DomainError {
-  override name = 'OrderForbiddenError';
-  constructor(
-    readonly orderId: string,
-    readonly command: string,
-  ) {
-    super('FORBIDDEN', `not allowed to ${command} order ${orderId}`);
   }
 }

@@ -23,6 +23,18 @@ export const DEFAULT_PAYMENT_METHOD = 'pm_card_ok';
 
 const L = PLACE_ORDER_LIMITS;
 
+/**
+ * True when the string has no lone UTF-16 surrogate (`String.prototype.isWellFormed`, which the
+ * ES2023 lib typings lack). With the `u` flag a surrogate pair is one code point outside this
+ * range, so only a lone half matches. Such a key cannot be stored as sent (BSON and UTF-8 turn it
+ * into U+FFFD): an exact retry would then CONFLICT and different keys would collide.
+ */
+export function isWellFormedUnicode(value: string): boolean {
+  return !/[\uD800-\uDFFF]/u.test(value);
+}
+
+const wellFormed = (name: string) => [isWellFormedUnicode, `${name} must be well-formed Unicode (no lone surrogate)`] as const;
+
 /** Surrounding whitespace is trimmed (a copy-paste artefact), then the sku must match the pattern. */
 export const skuInputSchema = z
   .string({ error: 'sku must be a string' })
@@ -41,6 +53,7 @@ export const orderItemInputSchema = z.object({ sku: skuInputSchema, quantity: qu
 const idInputSchema = (name: string) =>
   z
     .string({ error: `${name} must be a string` })
+    .refine(...wellFormed(name))
     .trim()
     .min(1, `${name} must not be empty`)
     .max(L.idMaxLength, `${name} must be at most ${L.idMaxLength} characters`);
@@ -74,6 +87,7 @@ export const placeOrderInputSchema = z.object({
   /** Absent and null both mean "no key". */
   idempotencyKey: z
     .string({ error: 'idempotencyKey must be a string' })
+    .refine(...wellFormed('idempotencyKey'))
     .trim()
     .min(1, 'idempotencyKey must not be empty')
     .max(L.idempotencyKeyMaxLength, `idempotencyKey must be at most ${L.idempotencyKeyMaxLength} characters`)

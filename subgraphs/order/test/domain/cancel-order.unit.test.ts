@@ -2,7 +2,6 @@ import { DeciderSpecification } from '@tributary/testing';
 import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../src/domain/decider.ts';
 import {
-  OrderForbiddenError,
   OrderNotFoundError,
   OrderStateConflictError,
   OrderValidationError,
@@ -58,9 +57,14 @@ describe('CancelOrder', () => {
     given([orderPlaced()]).when(cancelOrder({ detail: '  too slow ' })).then([orderCancelled({ detail: 'too slow' })]);
   });
 
-  it("is FORBIDDEN for a customer cancelling another customer's order", () => {
-    const error = given([orderPlaced()]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderForbiddenError);
-    expect(error.code).toBe('FORBIDDEN');
+  it("answers another customer's order exactly as an order never placed (NOT_FOUND), whatever its status", () => {
+    const unseen = given([orderPlaced()]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderNotFoundError);
+    const missing = given([]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderNotFoundError);
+    expect({ code: unseen.code, message: unseen.message }).toEqual({ code: 'NOT_FOUND', message: 'order order-1 not found' });
+    expect({ code: missing.code, message: missing.message }).toEqual({ code: unseen.code, message: unseen.message });
+    // A cancelled or shipped order of someone else must not answer CONFLICT either.
+    given([orderPlaced(), orderCancelled()]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderNotFoundError);
+    given([orderPlaced(), orderConfirmed(), orderShipped()]).when(cancelOrder({ cancelledBy: otherCustomer })).thenThrows(OrderNotFoundError);
   });
 
   it('is NOT_FOUND for an order never placed', () => {

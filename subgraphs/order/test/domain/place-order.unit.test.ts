@@ -57,6 +57,13 @@ describe('PlaceOrder', () => {
     it('empty customer id', () => rejects(placeOrder({ customerId: ' ' }), 'customerId'));
     it('empty idempotency key', () => rejects(placeOrder({ idempotencyKey: '  ' }), 'idempotencyKey'));
     it('overlong idempotency key', () => rejects(placeOrder({ idempotencyKey: 'k'.repeat(129) }), 'idempotencyKey'));
+    it.each(['\ud800x', 'x\udfff', '\udc00\ud800'])('idempotency key with a lone surrogate (%j)', (key) => {
+      rejects(placeOrder({ idempotencyKey: key }), 'idempotencyKey', /well-formed Unicode/);
+    });
+    it('lone surrogate in the order id', () => rejects(placeOrder({ orderId: 'o-\ud800' }), 'orderId'));
+    it('but accepts a key with a surrogate pair (an emoji is well-formed)', () => {
+      given([]).when(placeOrder({ idempotencyKey: 'key-\ud83d\udd11' })).then([orderPlaced({ idempotencyKey: 'key-🔑' })]);
+    });
   });
 
   it('lists every issue, not only the first', () => {

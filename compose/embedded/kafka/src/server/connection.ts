@@ -16,6 +16,8 @@ interface Slot {
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
+  /** close the connection when it stays this long in the middle of a frame with no new bytes */
+  partialFrameTimeoutMs: number;
   /** a number for log lines */
   connectionId: number;
   handlers: ReadonlyMap<number, Handler>;
@@ -28,6 +30,8 @@ export class Connection {
   private closed = false;
   private readonly log: Logger;
   private readonly clientHost: string;
+  /** armed while a frame is incomplete, re-armed by every chunk, cleared when the frame completes */
+  private partialTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -41,6 +45,7 @@ export class Connection {
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
     socket.on('close', () => {
       this.closed = true;
+      this.clearPartialTimer();
     });
     socket.on('drain', () => socket.resume());
   }
@@ -49,13 +54,41 @@ export class Connection {
   private reject(reason: string, extra: Record<string, unknown> = {}): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearPartialTimer();
     this.log.warn(extra, `closing connection: ${reason}`);
     this.socket.destroy();
   }
 
   end(): void {
     this.closed = true;
+    this.clearPartialTimer();
     this.socket.destroy();
+  }
+
+  private clearPartialTimer(): void {
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = null;
+  }
+
+  /**
+   * Between requests a connection may idle forever (clients keep them open); in the middle of
+   * one it may not: a peer that sends half a frame and goes quiet would hold its bytes and a
+   * socket for good.
+   */
+  private watchPartialFrame(): void {
+    if (!this.splitter.midFrame) {
+      this.clearPartialTimer();
+      return;
+    }
+    if (this.partialTimer) {
+      this.partialTimer.refresh();
+      return;
+    }
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = null;
+      this.reject('partial frame idle too long', { timeoutMs: this.opts.partialFrameTimeoutMs });
+    }, this.opts.partialFrameTimeoutMs);
+    this.partialTimer.unref();
   }
 
   private onData(chunk: Buffer): void {
@@ -71,6 +104,7 @@ export class Connection {
       if (this.closed) return;
       this.onFrame(frame);
     }
+    if (!this.closed) this.watchPartialFrame();
   }
 
   private onFrame(frame: Buffer): void {

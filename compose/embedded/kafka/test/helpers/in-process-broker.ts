@@ -16,6 +16,8 @@ export interface TestBrokerOptions {
   defaultPartitions?: number;
   autoCreateTopics?: boolean;
   fsync?: 'always' | 'never';
+  maxFrameBytes?: number;
+  partialFrameTimeoutMs?: number;
   /** Collect the broker's pino lines here (level info and up) instead of the default silence. */
   logLines?: string[];
 }
@@ -38,6 +40,8 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     defaultPartitions: options.defaultPartitions,
     autoCreateTopics: options.autoCreateTopics,
     fsync: options.fsync,
+    maxFrameBytes: options.maxFrameBytes,
+    partialFrameTimeoutMs: options.partialFrameTimeoutMs,
     logger,
   });
   let closed = false;

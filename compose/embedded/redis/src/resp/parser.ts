@@ -63,6 +63,11 @@ export class RespParser {
     return this.pending.length + this.argsBytes + this.bulkReceived;
   }
 
+  /** True while a command has started (any of its bytes arrived) but is not complete. */
+  get midCommand(): boolean {
+    return this.pending.length > 0 || this.argsDue > 0 || this.bulkLength >= 0;
+  }
+
   feed(chunk: Buffer): ParseResult {
     const commands: Command[] = [];
     const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;

@@ -13,6 +13,12 @@ export interface ConnectionLimits extends ParserLimits {
    * dropped (redis-server's default `client-output-buffer-limit pubsub` hard limit is 32 MiB).
    */
   maxSubscriberOutputBytes: number;
+  /**
+   * A connection that has sent part of a command and then nothing for this long is closed: it
+   * holds a socket and its buffered bytes for no one. Idle between commands is fine (as in
+   * redis-server with `timeout 0`).
+   */
+  partialFrameTimeoutMs: number;
 }
 
 export interface ConnectionDeps {
@@ -96,10 +102,32 @@ export function serveConnection(socket: Socket, deps: ConnectionDeps): void {
     }
   };
 
+  // Armed while a command is incomplete, re-armed by each chunk, cleared once it completes.
+  let partialTimer: NodeJS.Timeout | undefined;
+  const clearPartialTimer = (): void => {
+    clearTimeout(partialTimer);
+    partialTimer = undefined;
+  };
+  const watchPartialCommand = (): void => {
+    if (!parser.midCommand) return clearPartialTimer();
+    if (partialTimer) {
+      partialTimer.refresh();
+      return;
+    }
+    partialTimer = setTimeout(() => {
+      partialTimer = undefined;
+      log.warn({ timeoutMs: deps.limits.partialFrameTimeoutMs, pendingBytes: parser.pendingBytes }, 'partial command idle too long; closing connection');
+      closing = true;
+      socket.destroy();
+    }, deps.limits.partialFrameTimeoutMs);
+    partialTimer.unref();
+  };
+
   socket.setNoDelay(true);
   socket.on('data', (chunk: Buffer) => {
     if (closing) return;
     const { commands, failure } = parser.feed(chunk);
+    watchPartialCommand();
     for (const args of commands) {
       outbox.push(runSafely(args));
       if (client.closeAfterReply) {
@@ -129,6 +157,7 @@ export function serveConnection(socket: Socket, deps: ConnectionDeps): void {
   socket.on('error', (cause) => log.debug({ err: cause }, 'socket error'));
   socket.on('close', () => {
     closing = true;
+    clearPartialTimer();
     dropSubscriptions(client, deps);
     unwatchAll(client);
     log.debug('client disconnected');

@@ -1,0 +1,55 @@
+// One broker per data directory: a second one would replay and append to the same segment files
+// and rewrite offsets.jsonl under the first (committed offsets lost). Same idea as the embedded
+// MongoDB's server.lock: a file created with O_EXCL holding the owner's pid; a lock whose pid is
+// no longer alive (a broker killed with SIGKILL) is taken over.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const LOCK_FILE = 'broker.lock';
+
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
+    super(
+      `data directory ${dataDir} is in use by another broker (pid ${holderPid}, ${join(dataDir, LOCK_FILE)}); ` +
+        'stop that one or use another --data-dir',
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the directory's lock; resolves to its release function. Throws DataDirLockedError when held. */
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        // Only our own lock: never delete one another process took over meanwhile.
+        const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+        if (owner === process.pid) await rm(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw new DataDirLockedError(dataDir, owner);
+      // Stale (its broker died without closing) or torn: take it over.
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock data directory ${dataDir} (${file})`);
+}
