@@ -10,13 +10,25 @@ import {
 
 let nextRequestId = 1;
 
+/** How long a connection may stay silent in the middle of a message. */
+export const DEFAULT_PARTIAL_FRAME_TIMEOUT_MS = 30_000;
+
 /**
  * One client socket: splits frames, runs their commands in order, writes replies.
  * Anything we cannot parse closes this socket only; other clients are unaffected.
  */
-export function serveConnection(socket: Socket, connectionId: number, runner: CommandRunner, logger: Logger): void {
+export function serveConnection(
+  socket: Socket,
+  connectionId: number,
+  runner: CommandRunner,
+  logger: Logger,
+  partialFrameTimeoutMs = DEFAULT_PARTIAL_FRAME_TIMEOUT_MS,
+): void {
   const log = logger.child({ conn: connectionId, remote: `${socket.remoteAddress}:${socket.remotePort}` });
   const reader = new FrameReader();
+  // A client that sends part of a message and goes quiet would hold its buffer forever: past the
+  // timeout (restarted by every chunk) the connection is closed. Idle between messages is fine.
+  let partialTimer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   socket.setNoDelay(true);
 
@@ -72,6 +84,10 @@ export function serveConnection(socket: Socket, connectionId: number, runner: Co
       fail((err as Error).message);
       return;
     }
+    clearTimeout(partialTimer);
+    partialTimer = reader.midFrame
+      ? setTimeout(() => fail(`no complete message within ${partialFrameTimeoutMs} ms`), partialFrameTimeoutMs).unref()
+      : undefined;
     for (const frame of frames) {
       chain = chain
         .then(() => (socket.destroyed ? undefined : handleFrame(frame)))
@@ -86,6 +102,7 @@ export function serveConnection(socket: Socket, connectionId: number, runner: Co
   });
   socket.on('error', (err) => log.debug({ err }, 'socket error'));
   socket.on('close', () => {
+    clearTimeout(partialTimer);
     runner.cursors.releaseOwner(connectionId);
     log.debug('connection closed');
   });

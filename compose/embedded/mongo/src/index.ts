@@ -18,6 +18,8 @@ export interface MongoServerOptions {
   ttlIntervalMs?: number;
   /** Write a snapshot and empty the journal once it exceeds this many bytes (default 64 MiB). */
   compactJournalBytes?: number;
+  /** Close a connection silent this long in the middle of a message (default 30 s). */
+  partialFrameTimeoutMs?: number;
 }
 
 export interface RunningMongoServer {
@@ -44,7 +46,7 @@ export async function startMongo(options: MongoServerOptions): Promise<RunningMo
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, nextConnectionId++, runner, logger);
+    serveConnection(socket, nextConnectionId++, runner, logger, options.partialFrameTimeoutMs);
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -24,6 +24,11 @@ export class FrameReader {
     return frames;
   }
 
+  /** True while part of a message has arrived and the rest has not. */
+  get midFrame(): boolean {
+    return this.buffered > 0;
+  }
+
   private peek(n: number): Buffer {
     if (this.chunks[0]!.length >= n) return this.chunks[0]!;
     this.chunks = [Buffer.concat(this.chunks)];
