@@ -3,7 +3,7 @@ import { TOPICS } from '@tributary/contracts';
 import { applyToReadModel, createService, type Service, type ServiceDeps } from '@tributary/service';
 import { parse } from 'graphql';
 import type { Model } from 'mongoose';
-import nodemailer from 'nodemailer';
+import { createSmtpTransport } from './email/smtp-transport.ts';
 import { createEmailSender, EMAIL_DEFAULTS } from './email/email-sender.ts';
 import { notificationReadModel } from './projections/notification-read-model.ts';
 import { createNotificationProjection } from './projections/notification-view.ts';
@@ -35,9 +35,9 @@ async function initCollection<T>(model: Model<T>): Promise<void> {
 /** The notification service, wired from its dependencies (the only wiring point). */
 export function createNotificationService(deps: NotificationServiceDeps): Service {
   const emailDomain = deps.emailDomain ?? EMAIL_DEFAULTS.emailDomain;
-  // Pooled: a new SMTP connection (greeting, EHLO) per message cost more than the message
-  // itself under load. The pool is closed when the service stops (the worker below).
-  const transport = nodemailer.createTransport({ url: deps.smtpUrl, pool: true, maxConnections: 4 });
+  // Pooled (a new connection per message cost more than the message) and without Nagle's delay;
+  // the pool is closed when the service stops (the worker below).
+  const transport = createSmtpTransport(deps.smtpUrl);
   const sender = createEmailSender(transport, { from: deps.from ?? EMAIL_DEFAULTS.from });
 
   return createService({ ...deps, name: 'notification' }, (runtime) => {

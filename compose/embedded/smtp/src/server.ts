@@ -67,6 +67,8 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<RunningSm
   const server = new SMTPServer({
     // Loopback development sink: anyone may send, nothing to authenticate, no certificates.
     authOptional: true,
+    // No reverse DNS of the client address: on loopback it only adds a lookup to each connection.
+    disableReverseLookup: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: maxBytes,
     logger: false,
@@ -83,6 +85,8 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<RunningSm
     },
   });
   server.on('error', (error) => logger.warn({ err: error }, 'smtp connection error'));
+  // SMTP replies are small writes; without this each could wait for the client's delayed ACK.
+  server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
