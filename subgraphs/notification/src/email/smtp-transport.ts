@@ -12,12 +12,19 @@ type SocketCallback = (error: Error | null, socket?: { connection: net.Socket })
  */
 export function createSmtpTransport(smtpUrl: string): Transporter {
   const url = new URL(smtpUrl);
-  const pooled = { url: smtpUrl, pool: true, maxConnections: 4 } as const;
-  if (url.protocol !== 'smtp:') return nodemailer.createTransport(pooled);
+  if (url.protocol !== 'smtp:') return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 4 });
+  const host = url.hostname;
+  const port = Number(url.port || 25);
+  const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
+  // nodemailer only uses `getSocket` when the server is given as host/port (not as a url).
   return nodemailer.createTransport({
-    ...pooled,
-    getSocket(options: { host?: string; port?: number }, callback: SocketCallback) {
-      const socket = net.connect(options.port ?? Number(url.port || 25), options.host ?? url.hostname);
+    host,
+    port,
+    ...(auth ? { auth } : {}),
+    pool: true,
+    maxConnections: 4,
+    getSocket(_options: unknown, callback: SocketCallback) {
+      const socket = net.connect(port, host);
       socket.setNoDelay(true);
       const failed = (error: Error) => callback(error);
       socket.once('error', failed);
