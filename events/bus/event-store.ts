@@ -19,6 +19,11 @@ export interface EventStoreOptions<E extends BusEnvelope = AnyEventEnvelope> {
   now?: () => Date;
 }
 
+export interface ReadStreamOptions {
+  /** Read only the commits after this version (a commit boundary); 0 or absent reads everything. */
+  afterVersion?: number;
+}
+
 export interface AppendResult {
   fromVersion: number;
   toVersion: number;
@@ -34,7 +39,12 @@ export interface EventStore<E extends BusEnvelope = AnyEventEnvelope> {
    * head moved, whether the head check or the unique index caught it.
    */
   append(streamId: string, expectedVersion: number, events: readonly BusEnvelope[]): Promise<AppendResult>;
-  readStream(streamId: string): Promise<E[]>;
+  /**
+   * The stream's events in version order. With `afterVersion`, only the commits with
+   * fromVersion > afterVersion: pass a commit boundary (a commit's toVersion, e.g. a snapshot's
+   * version), or the events of the commit spanning it are left out entirely.
+   */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<E[]>;
   /** The stream head (0 when the stream does not exist). */
   streamVersion(streamId: string): Promise<number>;
 }
@@ -117,9 +127,11 @@ export function createEventStore<E extends BusEnvelope = AnyEventEnvelope>(optio
       return { fromVersion: commit.fromVersion, toVersion: commit.toVersion, position };
     },
 
-    async readStream(streamId) {
+    async readStream(streamId, readOptions) {
+      const afterVersion = readOptions?.afterVersion ?? 0;
+      const filter = afterVersion > 0 ? { streamId, fromVersion: { $gt: afterVersion } } : { streamId };
       const commits = await model
-        .find({ streamId }, { events: 1, _id: 0 })
+        .find(filter, { events: 1, _id: 0 })
         .sort({ fromVersion: 1 })
         .lean<Pick<StoredCommit, 'events'>[]>()
         .exec();

@@ -14,7 +14,13 @@ export {
 export { DLQ_HEADERS, fromDeadLetter, toDeadLetter } from './dlq.ts';
 export { parseCatalogueEvent, topicOfEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
 export { ConcurrencyError, isDuplicateKeyError, MalformedMessageError, PermanentMessageError } from './errors.ts';
-export { createEventStore, type AppendResult, type EventStore, type EventStoreOptions } from './event-store.ts';
+export {
+  createEventStore,
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type ReadStreamOptions,
+} from './event-store.ts';
 export { createKeyClaims, type KeyClaim, type KeyClaims } from './idempotency-keys.ts';
 export {
   BUS_PRODUCER_CONFIG,
@@ -34,4 +40,11 @@ export {
 } from './outbox-relay.ts';
 export { replayDlq, type ReplayDlqOptions } from './replay-dlq.ts';
 export { ensureTopics } from './topics.ts';
-export { handleCommand, type CommandHandlerDeps, type CommandMetadata, type CommandResult } from './command-handler.ts';
+export {
+  handleCommand,
+  type CommandHandlerDeps,
+  type CommandMetadata,
+  type CommandResult,
+  type CommandSnapshots,
+} from './command-handler.ts';
+export { createSnapshotStore, SNAPSHOTS_COLLECTION, type Snapshot, type SnapshotStore, type SnapshotStoreOptions, type StoredSnapshot } from './snapshot-store.ts';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createSnapshotStore } from '@tributary/bus';
 import { TOPICS } from '@tributary/contracts';
 import { createService, type Service, type ServiceDeps } from '@tributary/service';
 import { parse } from 'graphql';
@@ -19,13 +20,29 @@ export interface InventoryServiceDeps extends Omit<ServiceDeps, 'name'> {
   name?: string;
   /** Add the demo catalogue before the service reports ready. */
   seedDemoCatalogue?: boolean;
+  /**
+   * Snapshot a product stream every this many versions (its per-order commands then read only
+   * the events after the snapshot); 0 turns snapshots off. Default 20.
+   */
+  productSnapshotEvery?: number;
 }
+
+const PRODUCT_SNAPSHOT_EVERY = 20;
 
 /** The inventory service, wired from its dependencies: the only wiring point. */
 export function createInventoryService(deps: InventoryServiceDeps): Service {
   return createService({ ...deps, name: deps.name ?? 'inventory' }, (runtime) => {
     const readModels = createReadModels(runtime.connection);
-    const products = createProductCommands(runtime.commands);
+    const snapshotEvery = deps.productSnapshotEvery ?? PRODUCT_SNAPSHOT_EVERY;
+    const snapshots = snapshotEvery > 0 ? createSnapshotStore({ connection: runtime.connection }) : undefined;
+    const products = createProductCommands(
+      runtime.commands,
+      snapshots && {
+        store: snapshots,
+        every: snapshotEvery,
+        onError: (err, context) => runtime.logger.warn({ err, ...context }, 'product snapshot ignored: the command reads the stream instead'),
+      },
+    );
     const reservations = createReservationCommands(runtime.commands);
     return {
       typeDefs,
@@ -39,6 +56,7 @@ export function createInventoryService(deps: InventoryServiceDeps): Service {
       topics: [TOPICS.inventory, TOPICS.order],
       async init() {
         await readModels.init();
+        await snapshots?.init();
         // Here, not later: init runs before the HTTP server listens, so "ready" means seeded.
         // The events wait in the outbox until the relay starts right after.
         if (deps.seedDemoCatalogue) await seedDemoCatalogue(products, runtime.logger);

@@ -1,11 +1,11 @@
-import { ConcurrencyError } from '@tributary/bus';
+import { ConcurrencyError, createSnapshotStore } from '@tributary/bus';
 import { foldEvents, type AnyEventEnvelope, type DomainEvent } from '@tributary/contracts';
 import { eventually, startInfrastructure, type TestInfrastructure } from '@tributary/testing/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProductCommands } from '../src/commands/product-commands.ts';
 import { InsufficientStockError } from '../src/domain/errors.ts';
 import { productDecider } from '../src/domain/product.ts';
-import { availableUnits, type ProductEvent } from '../src/domain/product-state.ts';
+import { availableUnits, deserializeProductState, type ProductEvent } from '../src/domain/product-state.ts';
 import { SYSTEM_ACTOR } from '../src/reactions/saga-metadata.ts';
 import { admin, orderPlaced, startInventory, type InventoryHarness } from './support.ts';
 
@@ -64,6 +64,28 @@ describe('available stock never goes below zero', () => {
     expect(Math.min(...history)).toBe(0);
   });
 
+  it('with snapshots every 2 versions, 40 holds racing for 10 units: exactly 10 win', async () => {
+    await addProduct('RACE-SNAP', 10);
+    const { commands, connection } = inventory.service.runtime;
+    const snapshots = createSnapshotStore({ connection });
+    const products = createProductCommands(commands, { store: snapshots, every: 2, onError: (error) => { throw error; } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => products.reserveItem('RACE-SNAP', `snap-${i}`, 1, { actor: { ...SYSTEM_ACTOR }, correlationId: `snap-${i}`, causationId: 'test' })),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+    const stream = await inventory.service.runtime.store.readStream('RACE-SNAP');
+    const history = availableAfterEachEvent(stream);
+    expect(history).toHaveLength(11);
+    expect(Math.min(...history)).toBe(0);
+    // The newest snapshot (the last multiple of 2 crossed) is the fold of the stream up to it.
+    const snapshot = await snapshots.load('RACE-SNAP');
+    expect(snapshot?.version).toBe(10);
+    const state = deserializeProductState(snapshot?.state);
+    expect(state.status === 'ACTIVE' && state.holds.size).toBe(9);
+    const events = stream.slice(0, 10).map((envelope) => ({ type: envelope.type, data: envelope.data }) as DomainEvent as ProductEvent);
+    expect(state).toEqual(foldEvents(productDecider, events));
+  });
+
   it('when 40 orders of 1 unit arrive from Kafka for 10 units: 10 RESERVED, 30 REJECTED, available 0', async () => {
     await addProduct('RACE-SAGA', 10);
     const orderIds = Array.from({ length: 40 }, (_, i) => `race-order-${i}`);
@@ -79,6 +101,8 @@ describe('available stock never goes below zero', () => {
     expect(decisions.filter((types) => types.join() === 'StockReserved')).toHaveLength(10);
     expect(decisions.filter((types) => types.join() === 'StockRejected')).toHaveLength(30);
 
+    // The service snapshots product streams (every 3 in these tests): 11 versions, snapshot at 9.
+    expect((await createSnapshotStore({ connection: inventory.service.runtime.connection }).load('RACE-SAGA'))?.version).toBe(9);
     const history = availableAfterEachEvent(await store.readStream('RACE-SAGA'));
     expect(Math.min(...history)).toBe(0);
     expect(history.at(-1)).toBe(0);

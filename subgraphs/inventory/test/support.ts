@@ -24,7 +24,7 @@ export interface InventoryHarness {
 export const admin: Actor = { customerId: 'admin-1', role: 'admin' };
 export const customer = (customerId = 'c-1'): Actor => ({ customerId, role: 'customer' });
 
-export async function startInventory(infra: TestInfrastructure, database: string, options: { seedDemoCatalogue?: boolean } = {}): Promise<InventoryHarness> {
+export async function startInventory(infra: TestInfrastructure, database: string, options: { seedDemoCatalogue?: boolean; productSnapshotEvery?: number } = {}): Promise<InventoryHarness> {
   const groupSuffix = `.${randomUUID()}`;
   const kafka = infra.kafka(`inventory-test-${database}`);
   const service = createInventoryService({
@@ -34,6 +34,8 @@ export async function startInventory(infra: TestInfrastructure, database: string
     kafka,
     verifier: await infra.verifier('inventory'),
     groupSuffix,
+    // Small, so that the tests' few orders per product run through snapshots too.
+    productSnapshotEvery: 3,
     ...options,
   });
   const url = await service.start();

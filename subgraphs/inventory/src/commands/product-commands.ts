@@ -1,8 +1,14 @@
-import { handleCommand, type CommandHandlerDeps, type CommandMetadata } from '@tributary/bus';
+import { handleCommand, type CommandHandlerDeps, type CommandMetadata, type CommandSnapshots } from '@tributary/bus';
 import { foldEvents, type DomainEvent } from '@tributary/contracts';
 import { viewOf } from '@tributary/service';
 import { productDecider, type ProductCommand } from '../domain/product.ts';
-import type { ActiveProduct, ProductEvent, ProductState } from '../domain/product-state.ts';
+import {
+  deserializeProductState,
+  serializeProductState,
+  type ActiveProduct,
+  type ProductEvent,
+  type ProductState,
+} from '../domain/product-state.ts';
 import type { AddProductInput } from '../domain/limits.ts';
 import { productProjection, type ProductView } from '../projections/product-view.ts';
 
@@ -14,10 +20,27 @@ import { productProjection, type ProductView } from '../projections/product-view
  */
 const PRODUCT_COMMAND_ATTEMPTS = 25;
 
-/** The product's application service: one command on one product stream each. */
-export function createProductCommands(deps: CommandHandlerDeps) {
+/** Product snapshots: the snapshot store and how often (in stream versions) to save one. */
+export type ProductSnapshotOptions = Pick<CommandSnapshots<ProductState>, 'store' | 'every' | 'onError'>;
+
+/**
+ * The product's application service: one command on one product stream each.
+ *
+ * A product stream grows with every order that touches the sku, so the per-order commands
+ * (reserve, release, ship) start from a snapshot when `snapshots` is given. addProduct and
+ * restock are rare admin commands that return a view folded from the whole stream
+ * (`result.stream`), so they always read it all.
+ */
+export function createProductCommands(deps: CommandHandlerDeps, snapshots?: ProductSnapshotOptions) {
   const handlerDeps: CommandHandlerDeps = { ...deps, maxAttempts: deps.maxAttempts ?? PRODUCT_COMMAND_ATTEMPTS };
+  const snapshotDeps = snapshots
+    ? { ...handlerDeps, snapshots: { ...snapshots, serialize: serializeProductState, deserialize: deserializeProductState } }
+    : handlerDeps;
+  /** Full-stream read: `result.stream` is the whole stream. */
   const run = (sku: string, command: ProductCommand, metadata: CommandMetadata) => handleCommand(handlerDeps, productDecider, sku, command, metadata);
+  /** Snapshot read when enabled: use `result.state` only, `result.stream` may be partial. */
+  const runFromSnapshot = (sku: string, command: ProductCommand, metadata: CommandMetadata) =>
+    handleCommand(snapshotDeps, productDecider, sku, command, metadata);
 
   /** The product as the write side now knows it: the fold of the stream just written. */
   const viewOfStream = (stream: Parameters<typeof viewOf>[1], sku: string): ProductView => {
@@ -39,17 +62,17 @@ export function createProductCommands(deps: CommandHandlerDeps) {
 
     /** Holds units for the order; returns the product (its price prices the reservation). */
     async reserveItem(sku: string, orderId: string, quantity: number, metadata: CommandMetadata): Promise<ActiveProduct> {
-      const result = await run(sku, { type: 'ReserveItem', data: { sku, orderId, quantity, now: deps.now() } }, metadata);
+      const result = await runFromSnapshot(sku, { type: 'ReserveItem', data: { sku, orderId, quantity, now: deps.now() } }, metadata);
       // decide refused an unknown product, so the state is ACTIVE here.
       return result.state as ActiveProduct;
     },
 
     async releaseItem(sku: string, orderId: string, metadata: CommandMetadata): Promise<void> {
-      await run(sku, { type: 'ReleaseItem', data: { sku, orderId, now: deps.now() } }, metadata);
+      await runFromSnapshot(sku, { type: 'ReleaseItem', data: { sku, orderId, now: deps.now() } }, metadata);
     },
 
     async shipItem(sku: string, orderId: string, metadata: CommandMetadata): Promise<void> {
-      await run(sku, { type: 'ShipItem', data: { sku, orderId, now: deps.now() } }, metadata);
+      await runFromSnapshot(sku, { type: 'ShipItem', data: { sku, orderId, now: deps.now() } }, metadata);
     },
 
     /** The product's current state, read without writing (a look, not a hold). */

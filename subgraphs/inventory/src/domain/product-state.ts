@@ -1,4 +1,4 @@
-import { assertNever, type DomainEvent, type Money } from '@tributary/contracts';
+import { assertNever, moneySchema, type DomainEvent, type Money } from '@tributary/contracts';
 
 /** Events of a product stream (stream id = sku). */
 export type ProductEventType = 'ProductAdded' | 'StockReplenished' | 'StockItemReserved' | 'StockItemReleased' | 'StockItemShipped';
@@ -71,4 +71,42 @@ function withoutHold(holds: ReadonlyMap<string, number>, orderId: string): Reado
   const next = new Map(holds);
   next.delete(orderId);
   return next;
+}
+
+/** A product state as plain JSON (a snapshot): the holds as [orderId, quantity] pairs. */
+export interface SerializedProductState {
+  status: 'UNKNOWN' | 'ACTIVE';
+  sku?: string;
+  name?: string;
+  price?: Money;
+  onHand?: number;
+  holds?: [string, number][];
+}
+
+export function serializeProductState(state: ProductState): SerializedProductState {
+  if (state.status !== 'ACTIVE') return { status: 'UNKNOWN' };
+  // Pairs, not an object keyed by order id: an id is arbitrary text, not a safe document key.
+  return { status: 'ACTIVE', sku: state.sku, name: state.name, price: { ...state.price }, onHand: state.onHand, holds: [...state.holds] };
+}
+
+/** The inverse of serializeProductState; throws on anything it did not produce. */
+export function deserializeProductState(json: unknown): ProductState {
+  const doc = json as Partial<SerializedProductState> | null;
+  if (typeof doc !== 'object' || doc === null) throw new TypeError('product snapshot: not an object');
+  if (doc.status === 'UNKNOWN') return { status: 'UNKNOWN' };
+  if (doc.status !== 'ACTIVE') throw new TypeError(`product snapshot: bad status ${String(doc.status)}`);
+  const { sku, name, price, onHand, holds } = doc;
+  if (typeof sku !== 'string' || typeof name !== 'string') throw new TypeError('product snapshot: bad sku or name');
+  const parsedPrice = moneySchema.safeParse(price);
+  if (!parsedPrice.success) throw new TypeError('product snapshot: bad price');
+  if (!Number.isInteger(onHand)) throw new TypeError('product snapshot: bad onHand');
+  if (!Array.isArray(holds)) throw new TypeError('product snapshot: bad holds');
+  const map = new Map<string, number>();
+  for (const pair of holds as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !Number.isInteger(pair[1])) {
+      throw new TypeError('product snapshot: bad hold');
+    }
+    map.set(pair[0], pair[1] as number);
+  }
+  return { status: 'ACTIVE', sku, name, price: parsedPrice.data, onHand: onHand as number, holds: map };
 }
