@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { ensureCollection } from './collections.ts';
 import { commitModel, COMMITS_COLLECTION, type StoredCommit } from './commit-model.ts';
 import type { AnyEventEnvelope } from '@tributary/contracts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
@@ -80,10 +81,7 @@ export function createEventStore<E extends BusEnvelope = AnyEventEnvelope>(optio
 
   return {
     async init() {
-      await model.createCollection().catch((error: unknown) => {
-        // 48 NamespaceExists: another process (or a previous start) created it first.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
+      await ensureCollection(options.connection, model.collection.collectionName);
       await model.createIndexes();
     },
 

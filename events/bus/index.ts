@@ -3,6 +3,7 @@
 export { applyOnce, APPLIED_EVENT_IDS_FIELD, type ApplyOnceOptions } from './apply-once.ts';
 export { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
 export { createBusMetrics, type BusMetrics } from './bus-metrics.ts';
+export { ensureCollection } from './collections.ts';
 export { commitModel, COMMITS_COLLECTION, type StoredCommit } from './commit-model.ts';
 export {
   createConsumerRunner,

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { ensureCollection } from './collections.ts';
 import { isDuplicateKeyError } from './errors.ts';
 
 /**
@@ -45,10 +46,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
 
   return {
     async init() {
-      await options.connection.createCollection(name).catch((error: unknown) => {
-        // 48 NamespaceExists: another process (or a previous start) created it first.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
+      await ensureCollection(options.connection, name);
     },
 
     async load(streamId) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ensureCollection } from '@tributary/bus';
 import { TOPICS } from '@tributary/contracts';
 import { applyToReadModel, createService, type Service, type ServiceDeps } from '@tributary/service';
 import { parse } from 'graphql';
@@ -24,11 +25,9 @@ export interface NotificationServiceDeps extends Omit<ServiceDeps, 'name'> {
   from?: string;
 }
 
-/** Creates the collection (NamespaceExists is fine: a previous start did) and its indexes. */
+/** Creates the model's collection unless a replica or a previous start did, then its indexes. */
 async function initCollection<T>(model: Model<T>): Promise<void> {
-  await model.createCollection().catch((error: unknown) => {
-    if ((error as { code?: number }).code !== 48) throw error;
-  });
+  await ensureCollection(model.db, model.collection.collectionName);
   await model.createIndexes();
 }
 

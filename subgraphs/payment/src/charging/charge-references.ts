@@ -1,3 +1,4 @@
+import { ensureCollection } from '@tributary/bus';
 import type { Connection, mongo } from 'mongoose';
 
 export const CHARGE_REFERENCES_COLLECTION = 'payment_charges';
@@ -24,9 +25,7 @@ export function createChargeReferences(connection: Connection): ChargeReferences
   const collection = () => connection.db?.collection<ChargeReference>(CHARGE_REFERENCES_COLLECTION) as mongo.Collection<ChargeReference>;
   return {
     async init() {
-      await connection.db?.createCollection(CHARGE_REFERENCES_COLLECTION).catch((error: unknown) => {
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
+      await ensureCollection(connection, CHARGE_REFERENCES_COLLECTION);
     },
     async save(orderId, chargeId, now) {
       // The same idempotency key always yields the same charge, so a repeat writes nothing new.

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '@tributary/bus';
+import { ensureCollection, isDuplicateKeyError } from '@tributary/bus';
 import type { Connection, mongo } from 'mongoose';
 
 export const CLAIMS_COLLECTION = 'payment_claims';
@@ -27,10 +27,7 @@ export function createChargeClaims(connection: Connection): ChargeClaims {
   const collection = () => connection.db?.collection<ClaimDocument>(CLAIMS_COLLECTION) as mongo.Collection<ClaimDocument>;
   return {
     async init() {
-      await connection.db?.createCollection(CLAIMS_COLLECTION).catch((error: unknown) => {
-        // 48 NamespaceExists: created by another replica or a previous start.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
+      await ensureCollection(connection, CLAIMS_COLLECTION);
     },
     async claim(orderId, owner, ttlMs, now) {
       try {
