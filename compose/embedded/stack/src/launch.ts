@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import type { StackConfig } from './config.ts';
 import { removePidFile, updatePidFile, writePidFile, type StackPidFile } from './data-dir.ts';
-import { startEmbeddedServers, type SpecFactory } from './embedded-servers.ts';
+import { startEmbeddedServers, type ServerAddresses, type SpecFactory } from './embedded-servers.ts';
 import { ensureGatewayKeyPair, incompleteGatewayKeys, userChoseGatewayKeys, type GatewayKeyFiles } from './gateway-keys.ts';
 import {
   ensureDevSecretFile,
@@ -30,16 +30,8 @@ export interface LaunchOptions {
   signal?: AbortSignal;
 }
 
-export interface StackHandle {
-  kafkaBrokers: string[];
-  /** Server address without a database; each service gets its own database on it. */
-  mongoUrl: string;
-  redisUrl: string;
-  /** undefined when neither configured nor started (its entry file does not exist yet). */
-  paymentProviderUrl?: string;
-  smtpUrl?: string;
-  /** Where the embedded SMTP sink stores mail, one .eml file per message. */
-  mailDir?: string;
+/** Where the servers are (see ServerAddresses), plus what the launcher started on them. */
+export interface StackHandle extends Omit<ServerAddresses, 'skipped'> {
   /** The key pair the launcher made (undefined when the user brought their own). */
   gatewayKeys?: GatewayKeyFiles;
   gatewayUrl?: string;
