@@ -139,3 +139,26 @@ export async function generateAssertionKeyPair(): Promise<{ privateKeyPem: strin
   const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { crv: 'Ed25519', extractable: true });
   return { privateKeyPem: await exportPKCS8(privateKey), publicKeyPem: await exportSPKI(publicKey) };
 }
+
+/**
+ * Subscriptions travel over graphql-ws, where there are no per-request headers and no body
+ * bytes: the gateway puts its assertions into the protocol's own fields instead, under this key.
+ * - `connection_init` payload (connectionParams): an assertion bound to CONNECTION_ASSERTION_BODY,
+ *   so only the gateway can even open a subscription socket to a subgraph;
+ * - each `subscribe` payload's `extensions`: an assertion bound to `subscriptionAssertionBody`
+ *   of that payload, naming the caller of that one subscription (one socket carries many callers).
+ * Every reconnect signs afresh: assertions stay single-use and short-lived.
+ */
+export const SUBSCRIPTION_ASSERTION_KEY = ASSERTION_HEADER;
+export const CONNECTION_ASSERTION_BODY = 'graphql-ws connection_init';
+
+export interface SubscribePayloadFields {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+/** The canonical text a subscribe payload's assertion is bound to (both sides compute it the same way). */
+export function subscriptionAssertionBody(payload: SubscribePayloadFields): string {
+  return JSON.stringify({ query: payload.query, variables: payload.variables ?? null, operationName: payload.operationName ?? null });
+}
