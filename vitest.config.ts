@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 // One vitest run covers the whole monorepo, split by how much a test touches:
@@ -5,11 +6,19 @@ import { defineConfig } from 'vitest/config';
 // Integration and e2e files start their own servers on free ports, so files may run in parallel.
 const ignored = ['**/node_modules/**', '**/dist/**', '**/.data/**'];
 
+// Node resolves `import 'graphql'` to its CommonJS entry (graphql 16 has no "exports"), which is
+// also what @apollo/gateway and @apollo/federation-internals require. Vite would pick the ES
+// module build ("module" field) for our sources instead: two graphql realms, and a schema built
+// by the gateway would be refused by our own validate(). Resolve it as Node does.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+const resolve = { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ignored } },
+      { resolve, test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ignored } },
       {
+        resolve,
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
@@ -19,6 +28,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],

@@ -1,0 +1,105 @@
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { Logger } from '@tributary/telemetry';
+import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { UpstreamEvent } from './shared-upstreams.ts';
+import type { SubscriptionPlan, SubscriptionSchema } from './subscription-planner.ts';
+
+/** One client operation, as the executor resolves each of its events. */
+export interface ClientOperation {
+  plan: SubscriptionPlan;
+  document: DocumentNode;
+  source: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  context: GatewayContext;
+}
+
+export interface EventExecutor {
+  /** The client's answer for one upstream event; concurrent callers with the same operation share one resolution. */
+  resolve(event: UpstreamEvent, operation: ClientOperation): Promise<ExecutionResult>;
+}
+
+export interface EventExecutorDeps {
+  schema: SubscriptionSchema;
+  /** The API schema as graphql-js sees it (what clients' operations were validated against). */
+  apiGraphQLSchema: GraphQLSchema;
+  /** The gateway's data sources (they sign each subgraph request for the caller). */
+  dataSources: () => ServiceMap;
+  logger: Logger;
+}
+
+/**
+ * Resolves each event with Apollo's own plan execution: the per-event plan starts with the
+ * primary fetch, answered by the event itself instead of the network, so entity fetches to
+ * the other subgraphs, `@requires`, rewrites and response shaping all run exactly as they do
+ * for queries (the subgraph-owned part is in the event; the rest is fetched for it).
+ *
+ * Listeners of a shared upstream get the same event object; executions of the same client
+ * operation (plan, variables; the caller is the same by construction of the upstream key) are
+ * done once per event and shared.
+ */
+export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
+  const shared = new WeakMap<UpstreamEvent, Map<string, Promise<ExecutionResult>>>();
+
+  async function execute(event: UpstreamEvent, operation: ClientOperation): Promise<ExecutionResult> {
+    const { plan } = operation;
+    const real = deps.dataSources();
+    const primaryOwner = real[plan.primary.serviceName];
+    // Each execution merges entity data into the tree it starts from: give it its own copy.
+    const answer = { data: event.data ? structuredClone(event.data) : event.data, ...(event.errors ? { errors: event.errors } : {}) };
+    const fromEvent: GraphQLDataSource = {
+      process: (request) => {
+        // The primary fetch is the plan's first node; a later fetch to the same subgraph (an
+        // entity fetch for another part of the selection) goes to the network as usual.
+        if (request.request.query === plan.primary.operation && !('representations' in (request.request.variables ?? {}))) {
+          return Promise.resolve(answer as never);
+        }
+        if (!primaryOwner) throw new Error(`no data source for ${plan.primary.serviceName}`);
+        return primaryOwner.process(request);
+      },
+    };
+    const serviceMap: ServiceMap = { ...real, [plan.primary.serviceName]: fromEvent };
+    const operationContext = buildOperationContext({ schema: deps.apiGraphQLSchema, operationDocument: operation.document, operationName: operation.operationName });
+    const requestContext = {
+      request: { query: operation.source, variables: operation.variables, operationName: operation.operationName },
+      context: operation.context,
+      logger: deps.logger,
+      metrics: {},
+      document: operation.document,
+      source: operation.source,
+      operationName: operation.operationName ?? null,
+      operation: operationContext.operation,
+      schema: deps.apiGraphQLSchema,
+    };
+    const result = await executeQueryPlan(
+      plan.perEvent,
+      serviceMap,
+      requestContext as never,
+      operationContext,
+      deps.schema.supergraphSchema,
+      deps.schema.apiSchema,
+    );
+    return result as ExecutionResult;
+  }
+
+  return {
+    resolve(event, operation) {
+      let byOperation = shared.get(event);
+      if (!byOperation) {
+        byOperation = new Map();
+        shared.set(event, byOperation);
+      }
+      const key = `${operation.plan.key}|${JSON.stringify(operation.variables)}`;
+      let pending = byOperation.get(key);
+      if (!pending) {
+        pending = execute(event, operation).catch((error: unknown) => {
+          deps.logger.error({ err: error }, 'could not resolve a subscription event');
+          throw error;
+        });
+        byOperation.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
