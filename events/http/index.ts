@@ -4,6 +4,13 @@ export { BadRequestBodyError, fromBodyText, readBody, toHTTPGraphQLRequest, writ
 export { createServiceServer, GRAPHQL_PATH, type ServiceServer, type ServiceServerOptions } from './service-server.ts';
 export { answerRequestError, sendJson, sendMetrics } from './responses.ts';
 export {
+  attachSubscriptionServer,
+  CLOSE_UNAUTHORIZED,
+  type ErrorFormatter,
+  type SubscriptionServer,
+  type SubscriptionServerOptions,
+} from './subscription-server.ts';
+export {
   ASSERTION_HEADER,
   ASSERTION_ISSUER,
   bodyHash,

@@ -24,6 +24,11 @@ export const serviceEnvSchema = z.object({
   /** The gateway's Ed25519 public key (PEM), inline or as a file: requests it did not sign get 401. */
   GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Redis for the change feed that GraphQL subscriptions read, shared by every replica; without
+   * it a replica's subscribers see only that replica's changes (an in-process feed, with a warning).
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
 });
 
 export interface ServiceConfig {
@@ -34,6 +39,8 @@ export interface ServiceConfig {
   kafkaPartitions: number;
   logLevel: z.infer<typeof logLevelSchema>;
   gatewayPublicKeyPem: string;
+  /** The change feed's Redis (REDIS_URL); absent: an in-process feed. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +85,7 @@ export function loadServiceConfig<Extra extends z.ZodRawShape>(
     kafkaPartitions: c.KAFKA_PARTITIONS,
     logLevel: c.LOG_LEVEL,
     gatewayPublicKeyPem: publicKey,
+    ...(c.REDIS_URL ? { redisUrl: c.REDIS_URL } : {}),
     env: Object.fromEntries(extraKeys.map((key) => [key, c[key]])) as z.output<z.ZodObject<Extra>>,
   };
 }

@@ -13,6 +13,7 @@ export {
   type StreamView,
 } from './projection.ts';
 export { runService, type ProcessResources } from './run.ts';
+export * from './subscriptions/index.ts';
 export {
   createService,
   type BackgroundWorker,

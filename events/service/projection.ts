@@ -23,7 +23,16 @@ export interface SingleStreamProjection<V extends StreamView, E extends AnyEvent
   evolve(view: V | null, envelope: E): V;
 }
 
-export type ProjectionOutcome = { outcome: 'applied'; view: StreamView } | { outcome: 'duplicate' | 'ignored' };
+export type ProjectionOutcome =
+  | { outcome: 'applied'; view: StreamView }
+  /**
+   * The document already reflects the event; `view` is the document as stored. When its version
+   * IS the event's, this is a redelivery of the last event applied: the projector may have
+   * stopped between writing and announcing it, so the change is announced again (see
+   * subscriptions/publish-changes.ts).
+   */
+  | { outcome: 'duplicate'; view: StreamView }
+  | { outcome: 'ignored' };
 
 /**
  * Thrown when an event arrives before the one it follows. Kafka keeps a stream's events in
@@ -58,7 +67,7 @@ export async function applyToReadModel<V extends StreamView, E extends AnyEventE
   for (;;) {
     const current = (await collection.findOne({ _id: envelope.aggregateId } as unknown as mongo.Filter<mongo.Document>)) as V | null;
     const seen = current?.version ?? 0;
-    if (envelope.aggregateVersion <= seen) return { outcome: 'duplicate' };
+    if (current && envelope.aggregateVersion <= seen) return { outcome: 'duplicate', view: current };
     if (envelope.aggregateVersion !== seen + 1) {
       throw new ProjectionGapError(`${projection.name} ${envelope.aggregateId}: got version ${envelope.aggregateVersion}, read model is at ${seen}`);
     }

@@ -4,6 +4,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import type { ServiceConfig } from './config.ts';
 import type { Service } from './service.ts';
+import type { ChangeFeed } from './subscriptions/change-feed.ts';
+import { createMemoryChangeFeed } from './subscriptions/memory-change-feed.ts';
+import { createRedisChangeFeed } from './subscriptions/redis-change-feed.ts';
 
 /** What a service's main gets to wire its app with. */
 export interface ProcessResources {
@@ -11,12 +14,14 @@ export interface ProcessResources {
   connection: Connection;
   kafka: Kafka;
   verifier: AssertionVerifier;
+  /** Redis pub/sub with REDIS_URL, else in-process (a warning says so); the service closes it. */
+  changeFeed: ChangeFeed;
 }
 
 /**
- * The main of every subgraph: connects MongoDB and Kafka, builds the service, starts it, prints
- * "<name> subgraph ready at URL" (the launcher waits for that line), and stops it cleanly on
- * SIGTERM / SIGINT (exit 0) or after a failed stop (exit 1).
+ * The main of every subgraph: connects MongoDB, Kafka and the change feed, builds the service,
+ * starts it, prints "<name> subgraph ready at URL" (the launcher waits for that line), and stops
+ * it cleanly on SIGTERM / SIGINT (exit 0) or after a failed stop (exit 1).
  */
 export async function runService<C extends ServiceConfig>(
   name: string,
@@ -29,7 +34,8 @@ export async function runService<C extends ServiceConfig>(
     const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).asPromise();
     const kafka = new Kafka({ clientId: name, brokers: config.kafkaBrokers, logLevel: logLevel.WARN });
     const verifier = await createAssertionVerifier({ publicKeyPem: config.gatewayPublicKeyPem, audience: name });
-    const app = createApp(config, { logger, connection, kafka, verifier });
+    const changeFeed = createChangeFeed(name, config, logger);
+    const app = createApp(config, { logger, connection, kafka, verifier, changeFeed });
 
     let stopping = false;
     const stop = async (signal: string) => {
@@ -54,4 +60,11 @@ export async function runService<C extends ServiceConfig>(
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+}
+
+/** Redis when REDIS_URL is set: every replica then serves every subscriber. */
+function createChangeFeed(name: string, config: ServiceConfig, logger: Logger): ChangeFeed {
+  if (config.redisUrl) return createRedisChangeFeed({ url: config.redisUrl, service: name, logger });
+  logger.warn('REDIS_URL is not set: subscriptions see only the changes this process projects (in-process change feed; run one replica)');
+  return createMemoryChangeFeed({ logger });
 }

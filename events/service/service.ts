@@ -17,7 +17,7 @@ import {
   type RetryPolicy,
 } from '@tributary/bus';
 import type { AnyEventEnvelope } from '@tributary/contracts';
-import { createServiceServer, type AssertionVerifier } from '@tributary/http';
+import { attachSubscriptionServer, createServiceServer, type AssertionVerifier } from '@tributary/http';
 import { createHealth, createMetricsRegistry, type HealthCheck, type Logger, type Registry } from '@tributary/telemetry';
 import type { DocumentNode } from 'graphql';
 import type { Kafka } from 'kafkajs';
@@ -25,6 +25,9 @@ import type { Connection } from 'mongoose';
 import { buildContext, type ServiceContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { DEFAULT_SUBGRAPH_LIMITS, subgraphLimitsRule, type SubgraphLimits } from './limits.ts';
+import type { ChangeFeed } from './subscriptions/change-feed.ts';
+import { createMemoryChangeFeed } from './subscriptions/memory-change-feed.ts';
+import { createChangePublisher, type ChangePublisher } from './subscriptions/publish-changes.ts';
 
 /** What every service is built from; `app.ts` of each service passes these in. */
 export interface ServiceDeps {
@@ -42,6 +45,13 @@ export interface ServiceDeps {
   groupSuffix?: string;
   /** Depth and cost limits of one operation (default DEFAULT_SUBGRAPH_LIMITS, looser than the gateway's). */
   limits?: Partial<SubgraphLimits>;
+  /**
+   * Where read-model changes are announced to GraphQL subscriptions: a Redis feed shared by the
+   * service's replicas (runService builds it from REDIS_URL). Default: an in-process feed, with
+   * a warning (each replica's subscribers then see only its own changes). The service owns it:
+   * stop() closes it.
+   */
+  changeFeed?: ChangeFeed;
 }
 
 /** What the kit hands a service while it is being built. */
@@ -59,6 +69,10 @@ export interface ServiceRuntime {
   newId: () => string;
   /** Everything `handleCommand` needs. */
   commands: CommandHandlerDeps;
+  /** The change feed subscriptions read (see subscriptions/change-stream.ts). */
+  changes: ChangeFeed;
+  /** applyToReadModel that also announces the change on the feed (see readModelConsumer). */
+  projections: ChangePublisher;
 }
 
 /** A Kafka consumer of the service: a projection or a saga reaction, in its own group. */
@@ -112,9 +126,11 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
   const busMetrics = createBusMetrics(metrics);
   const relay = createOutboxRelay({ connection, kafka, logger: logger.child({ component: 'outbox-relay' }), hooks: busMetrics.relayHooks });
   const store = createEventStore({ connection, aggregateType: name, onAppended: () => relay.notify() });
+  const changes = deps.changeFeed ?? defaultChangeFeed(logger);
+  const projections = createChangePublisher({ feed: changes, logger: logger.child({ component: 'change-feed' }), metrics });
   const runtime: ServiceRuntime = {
     name, logger, connection, kafka, metrics, busMetrics, store, relay, now, newId,
-    commands: { store, now, newId },
+    commands: { store, now, newId }, changes, projections,
   };
   const module = build(runtime);
 
@@ -145,20 +161,24 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
       return connection.db.admin().ping();
     },
     kafka: async () => admin.describeCluster(),
+    ...changes.readiness,
     ...module.readiness,
   });
 
+  // Generated resolver types are stricter than Apollo's loose resolver map; the one cast is here.
+  const schema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as never });
+  const formatError = createErrorFormatter(logger);
+  const limitsRule = subgraphLimitsRule({ ...DEFAULT_SUBGRAPH_LIMITS, ...deps.limits });
   const apollo = new ApolloServer<ServiceContext>({
-    // Generated resolver types are stricter than Apollo's loose resolver map; the one cast is here.
-    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as never }),
+    schema,
     logger,
-    formatError: createErrorFormatter(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Only the gateway can call a subgraph (invariant 8), and Apollo would otherwise turn
     // introspection off under NODE_ENV=production; whether the public API answers it is the
     // gateway's decision (INTROSPECTION).
     introspection: true,
-    validationRules: [subgraphLimitsRule({ ...DEFAULT_SUBGRAPH_LIMITS, ...deps.limits })],
+    validationRules: [limitsRule],
     // runService owns the signals: Apollo's own handler would re-raise SIGTERM and kill the
     // process before consumers and the relay finished stopping.
     stopOnTerminationSignals: false,
@@ -172,6 +192,17 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     logger,
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server.httpServer }));
+  // Subscriptions (graphql-ws) on the same port and path, with the same schema, trust, limits
+  // and error mapping; each subscription's caller comes from its own gateway assertion.
+  const subscriptions = attachSubscriptionServer<ServiceContext>({
+    httpServer: server.httpServer,
+    schema,
+    verifier: deps.verifier,
+    context: (actor) => buildContext({}, actor),
+    validationRules: [limitsRule],
+    formatError,
+    logger: logger.child({ component: 'subscriptions' }),
+  });
 
   let starting: Promise<string> | undefined;
   let apolloStarted = false;
@@ -205,10 +236,19 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     },
     async stop() {
       await starting?.catch(() => undefined);
+      // WebSocket sockets first: an open one would hold the HTTP server's drain until its grace ends.
+      await subscriptions.close();
       if (apolloStarted) await apollo.stop();
       await Promise.all(startedWorkers.map((worker) => worker.stop().catch((err: unknown) => logger.error({ err, worker: worker.name }, 'worker stop failed'))));
       await Promise.all([...runners.map((runner) => runner.stop()), relay.stop()]);
       await admin.disconnect();
+      // Last: consumers publish to it until they stop.
+      await changes.close();
     },
   };
+}
+
+function defaultChangeFeed(logger: Logger): ChangeFeed {
+  logger.warn('no change feed given: subscriptions see only the changes this process projects (in-process feed)');
+  return createMemoryChangeFeed({ logger });
 }

@@ -12,6 +12,7 @@ import {
 } from '@tributary/http';
 import { startBroker, type BrokerHandle } from '@tributary/embedded-kafka';
 import { startMongo, type RunningMongoServer } from '@tributary/embedded-mongo';
+import { startRedis, type RunningRedis } from '@tributary/embedded-redis';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 
@@ -24,6 +25,8 @@ export interface TestInfrastructure {
   dir: string;
   kafkaAddress: string;
   mongoUri: string;
+  /** redis://… of the embedded Redis, when started with `redis: true`. */
+  redisUrl?: string;
   keys: { privateKeyPem: string; publicKeyPem: string };
   /** Signs assertions as the gateway does. */
   signer: AssertionSigner;
@@ -40,6 +43,8 @@ export interface InfrastructureOptions {
   fsync?: 'always' | 'never';
   /** Partitions of auto-created topics. */
   partitions?: number;
+  /** Also start the embedded Redis (change feeds, rate limits). */
+  redis?: boolean;
 }
 
 export async function startInfrastructure(options: InfrastructureOptions = {}): Promise<TestInfrastructure> {
@@ -49,12 +54,14 @@ export async function startInfrastructure(options: InfrastructureOptions = {}): 
   const fsync = options.fsync ?? 'never';
   let broker: BrokerHandle | undefined;
   let mongo: RunningMongoServer | undefined;
+  let redis: RunningRedis | undefined;
   const connections: Connection[] = [];
   try {
     broker = await startBroker({ port: 0, dataDir: path.join(dir, 'kafka'), logger: pinoSilent, fsync, defaultPartitions: options.partitions ?? 3 });
     mongo = await startMongo({ port: 0, dataDir: path.join(dir, 'mongo'), logger: pinoSilent, fsync });
+    if (options.redis) redis = await startRedis({ port: 0, logger: pinoSilent });
   } catch (error) {
-    await broker?.close();
+    await Promise.all([broker?.close(), mongo?.close()]);
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -66,6 +73,7 @@ export async function startInfrastructure(options: InfrastructureOptions = {}): 
     dir,
     kafkaAddress: address,
     mongoUri: uri,
+    ...(redis ? { redisUrl: redis.url } : {}),
     keys,
     signer,
     kafka: (clientId) => new Kafka({ clientId, brokers: [address], logLevel: logLevel.NOTHING }),
@@ -77,7 +85,7 @@ export async function startInfrastructure(options: InfrastructureOptions = {}): 
     verifier: (audience) => createAssertionVerifier({ publicKeyPem: keys.publicKeyPem, audience }),
     async stop() {
       await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
-      await Promise.all([broker?.close(), mongo?.close()]);
+      await Promise.all([broker?.close(), mongo?.close(), redis?.close()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

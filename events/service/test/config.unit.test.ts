@@ -42,7 +42,13 @@ describe('loadServiceConfig', () => {
       { defaultPort: 4001 },
     );
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaPartitions: 12, logLevel: 'debug' });
+    expect(config).not.toHaveProperty('redisUrl');
     expect(config).not.toHaveProperty('UNRELATED');
+  });
+
+  it('reads REDIS_URL for the change feed and refuses one that is not redis://', () => {
+    expect(loadServiceConfig('order', { ...minimal, REDIS_URL: 'redis://127.0.0.1:6379' }, { defaultPort: 4001 }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(configError(() => loadServiceConfig('order', { ...minimal, REDIS_URL: 'http://127.0.0.1:6379' }, { defaultPort: 4001 })).message).toContain('REDIS_URL');
   });
 
   it("parses the service's own settings with their defaults into env", () => {

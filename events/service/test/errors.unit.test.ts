@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '@tributary/bus';
 import { DomainError, ValidationError } from '@tributary/contracts';
 import { createErrorFormatter } from '../errors.ts';
+import { SubscriptionOverflowError } from '../subscriptions/overflow-error.ts';
 
 // The one mapping from thrown errors to GraphQL errors (architecture invariant 7), checked both
 // directly and through Apollo Server in process (executeOperation: no network).
@@ -115,6 +116,36 @@ describe('createErrorFormatter', () => {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
     expect(lines).toEqual([]);
+  });
+});
+
+describe('createErrorFormatter on subscription errors (graphql-ws wraps them without a path)', () => {
+  /** What graphql-ws hands onError for an error thrown by a subscription's event stream. */
+  const wrapped = (original: Error) => {
+    const error = new GraphQLError(original.message, { originalError: original });
+    return { formatted: error.toJSON(), error };
+  };
+
+  it('maps a wrapped DomainError (e.g. the subscription server refusing an assertion) by its code', () => {
+    const { logger, lines } = memoryLogger();
+    const { formatted, error } = wrapped(new DomainError('UNAUTHENTICATED', 'invalid gateway assertion'));
+    expect(createErrorFormatter(logger)(formatted, error)).toEqual({ message: 'invalid gateway assertion', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(lines).toEqual([]);
+  });
+
+  it('answers an overflowed subscription with SUBSCRIPTION_OVERFLOW and its bound', () => {
+    const { logger, lines } = memoryLogger();
+    const overflow = new SubscriptionOverflowError(1000);
+    const { formatted, error } = wrapped(overflow);
+    expect(createErrorFormatter(logger)(formatted, error)).toEqual({ message: overflow.message, extensions: { code: 'SUBSCRIPTION_OVERFLOW', maxBuffered: 1000 } });
+    expect(lines).toEqual([]);
+  });
+
+  it('still hides any other wrapped error behind INTERNAL_SERVER_ERROR', () => {
+    const { logger, lines } = memoryLogger();
+    const { formatted, error } = wrapped(new Error('redis exploded at /srv/app.ts'));
+    expect(createErrorFormatter(logger)(formatted, error)).toEqual({ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(lines).toHaveLength(1);
   });
 });
 

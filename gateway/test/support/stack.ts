@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { pino } from 'pino';
 import type { Connection } from 'mongoose';
-import type { Service } from '@tributary/service';
+import { createRedisChangeFeed, type Service } from '@tributary/service';
 import { createLogger } from '@tributary/telemetry';
 import { startInfrastructure, type GraphQLResult, type TestInfrastructure } from '@tributary/testing/stack';
 import { startPaymentProvider } from '../../../compose/embedded/payment-provider/src/index.ts';
@@ -15,7 +14,6 @@ import { createOrderService } from '../../../subgraphs/order/src/app.ts';
 import { createPaymentService } from '../../../subgraphs/payment/src/app.ts';
 import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
 import { createAssertionSigner } from '@tributary/http';
-import { startRedis } from '../../../compose/embedded/redis/src/index.ts';
 import { createRateLimitRedis } from '../../src/rate-limit/redis-client.ts';
 import { createRedisRateLimiter } from '../../src/rate-limit/redis-limiter.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
@@ -34,19 +32,24 @@ export interface StackOptions {
   paymentProviderTimeoutMs?: number;
   /** Add the demo catalogue on start (inventory). */
   seedDemoCatalogue?: boolean;
-  /** Start the embedded Redis and give the gateway its rate limiter (default limits). */
+  /** Give the gateway its rate limiter (default limits) on the stack's Redis. */
   rateLimit?: boolean;
+  /** Introspection and the GraphiQL playground on, as in development (default: off, as in production). */
+  introspection?: boolean;
 }
 
 /**
- * Tributary in one process for end-to-end tests: the embedded Kafka and MongoDB servers, the dev
- * payment provider and SMTP sink, the chosen subgraphs (real kafkajs, mongoose, HTTP), and the
- * gateway in front with a fresh JWT secret and a fresh gateway signing key.
+ * Tributary in one process for end-to-end tests: the embedded Kafka, MongoDB and Redis servers,
+ * the dev payment provider and SMTP sink, the chosen subgraphs (real kafkajs, mongoose, HTTP,
+ * each with a Redis change feed for its subscriptions), and the gateway in front with a fresh
+ * JWT secret and a fresh gateway signing key.
  */
 export interface Stack {
   infra: TestInfrastructure;
   graphqlUrl: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /** The embedded Redis: the subgraphs' change feeds, and the rate limiter with `rateLimit`. */
+  redisUrl: string;
   services: Partial<Record<SubgraphName, Service>>;
   /** A separate connection to a service's database, for assertions on what is stored. */
   db(service: SubgraphName): Promise<Connection>;
@@ -59,7 +62,8 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const names = options.services ?? ALL;
-  const infra = await startInfrastructure({ partitions: 3 });
+  const infra = await startInfrastructure({ partitions: 3, redis: true });
+  const redisUrl = infra.redisUrl!;
   const logger = createLogger('e2e', 'silent');
   const stoppers: (() => Promise<unknown>)[] = [() => infra.stop()];
   const stopAll = async () => {
@@ -74,6 +78,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const services: Partial<Record<SubgraphName, Service>> = {};
     const groupSuffix = `.${randomUUID()}`;
     for (const name of names) {
+      // The service's stop() closes it; this stopper (idempotent) covers a service never started.
+      const changeFeed = createRedisChangeFeed({ url: redisUrl, service: name, logger });
+      stoppers.push(() => changeFeed.close());
       const base = {
         config: { host: '127.0.0.1', port: 0, kafkaPartitions: 3 },
         logger,
@@ -81,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         kafka: infra.kafka(name),
         verifier: await infra.verifier(name),
         groupSuffix,
+        changeFeed,
       };
       services[name] =
         name === 'order' ? createOrderService({ ...base, orderDeadlineMs: options.orderDeadlineMs ?? 120_000 })
@@ -97,10 +105,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     let rateLimiter;
     if (options.rateLimit) {
-      const redis = await startRedis({ port: 0, logger: pino({ level: 'silent' }) });
-      stoppers.push(() => redis.close());
       rateLimiter = createRedisRateLimiter({
-        redis: createRateLimitRedis({ url: redis.url }),
+        redis: createRateLimitRedis({ url: redisUrl }),
         customer: { perSecond: 50, burst: 100 },
         anonymous: { perSecond: 20, burst: 20 },
       });
@@ -109,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const sdl = async (name: SubgraphName) => readFile(new URL(`subgraphs/${name}/src/schema.graphql`, repoRoot), 'utf8');
     const { supergraphSdl } = composeSupergraph(await Promise.all(names.map(async (name) => ({ name, url: subgraphUrls[name]!, sdl: await sdl(name) }))));
     const gateway: GatewayApp = createGatewayApp({
-      config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 2000, shutdownGraceMs: 2000 },
+      config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 2000, shutdownGraceMs: 2000, introspection: options.introspection ?? false },
       logger,
       supergraphSdl,
       verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(JWT_SECRET) }, issuer: 'tributary', audience: 'tributary' }),
@@ -123,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       infra,
       graphqlUrl,
       subgraphUrls,
+      redisUrl,
       services,
       db: (service) => infra.connect(`tributary_${service}`),
       ...(provider ? { providerUrl: provider.url } : {}),

@@ -8,6 +8,7 @@ import { createReservationCommands } from './commands/reservation-commands.ts';
 import { createReadModels } from './projections/read-models.ts';
 import { readModelProjector } from './projections/read-model-projector.ts';
 import { createProductQueries } from './queries/product-queries.ts';
+import { createProductSubscriptions } from './queries/product-subscriptions.ts';
 import { createReservationQueries } from './queries/reservation-queries.ts';
 import { reservationsConsumer } from './reactions/reservations-consumer.ts';
 import { createResolvers } from './resolvers/index.ts';
@@ -49,6 +50,7 @@ export function createInventoryService(deps: InventoryServiceDeps): Service {
       resolvers: createResolvers({
         products,
         productQueries: createProductQueries(readModels.products),
+        productSubscriptions: createProductSubscriptions({ feed: runtime.changes, products: readModels.products }),
         reservationQueries: createReservationQueries(readModels),
       }),
       // The order topic too: this service parks unusable order events on its DLQ, and must be
@@ -61,7 +63,7 @@ export function createInventoryService(deps: InventoryServiceDeps): Service {
         // The events wait in the outbox until the relay starts right after.
         if (deps.seedDemoCatalogue) await seedDemoCatalogue(products, runtime.logger);
       },
-      consumers: [readModelProjector(readModels), reservationsConsumer({ products, reservations, orderOwners: readModels.orderOwners })],
+      consumers: [readModelProjector(readModels, runtime.projections), reservationsConsumer({ products, reservations, orderOwners: readModels.orderOwners })],
     };
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BUS_PRODUCER_CONFIG, envelopeToMessage } from '@tributary/bus';
 import { createEnvelope, TOPICS, type Actor, type AnyEventEnvelope, type DomainEvent, type StockLine } from '@tributary/contracts';
-import type { Service } from '@tributary/service';
+import type { ChangeFeed, Service } from '@tributary/service';
 import { callSubgraph, type GraphQLResult, type TestInfrastructure } from '@tributary/testing/stack';
 import { createLogger } from '@tributary/telemetry';
 import type { Producer } from 'kafkajs';
@@ -24,7 +24,11 @@ export interface InventoryHarness {
 export const admin: Actor = { customerId: 'admin-1', role: 'admin' };
 export const customer = (customerId = 'c-1'): Actor => ({ customerId, role: 'customer' });
 
-export async function startInventory(infra: TestInfrastructure, database: string, options: { seedDemoCatalogue?: boolean; productSnapshotEvery?: number } = {}): Promise<InventoryHarness> {
+export async function startInventory(
+  infra: TestInfrastructure,
+  database: string,
+  options: { seedDemoCatalogue?: boolean; productSnapshotEvery?: number; changeFeed?: ChangeFeed } = {},
+): Promise<InventoryHarness> {
   const groupSuffix = `.${randomUUID()}`;
   const kafka = infra.kafka(`inventory-test-${database}`);
   const service = createInventoryService({

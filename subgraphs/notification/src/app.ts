@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { ensureCollection } from '@tributary/bus';
 import { TOPICS } from '@tributary/contracts';
-import { applyToReadModel, createService, type Service, type ServiceDeps } from '@tributary/service';
+import { createService, readModelConsumer, type Service, type ServiceDeps } from '@tributary/service';
 import { parse } from 'graphql';
 import type { Model } from 'mongoose';
 import { createSmtpTransport } from './email/smtp-transport.ts';
 import { createEmailSender, EMAIL_DEFAULTS } from './email/email-sender.ts';
-import { notificationReadModel } from './projections/notification-read-model.ts';
+import { NOTIFICATION_CHANGES_CHANNEL, notificationReadModel } from './projections/notification-read-model.ts';
 import { createNotificationProjection } from './projections/notification-view.ts';
 import { createReactions } from './reactions/consumers.ts';
 import { createNotifier } from './reactions/notify.ts';
 import { createOrderContacts } from './reactions/order-contacts.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { createNotificationQueries } from './resolvers/notification-queries.ts';
+import { createNotificationSubscriptions } from './resolvers/notification-subscriptions.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -47,7 +48,7 @@ export function createNotificationService(deps: NotificationServiceDeps): Servic
 
     return {
       typeDefs,
-      resolvers: createResolvers(createNotificationQueries(readModel)),
+      resolvers: createResolvers(createNotificationQueries(readModel), createNotificationSubscriptions(runtime.changes)),
       // The service publishes NotificationSent, and parks what it cannot consume on the order
       // and payment DLQs; creating those topics too means its consumers never depend on which
       // service happened to start first.
@@ -57,13 +58,8 @@ export function createNotificationService(deps: NotificationServiceDeps): Servic
       },
       consumers: [
         ...createReactions({ contacts, notify }),
-        {
-          name: 'read-model',
-          topics: [TOPICS.notification],
-          async handle(envelope) {
-            await applyToReadModel(readModel, projection, envelope);
-          },
-        },
+        // Writes each notification document, then announces it to notificationSent subscribers.
+        readModelConsumer(runtime, { name: 'read-model', topics: [TOPICS.notification], model: readModel, projection, channel: NOTIFICATION_CHANGES_CHANNEL }),
       ],
       workers: [{ name: 'smtp-pool', start: async () => undefined, stop: async () => transport.close() }],
       // Without its mail server the service can answer queries but cannot do its job.

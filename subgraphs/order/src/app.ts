@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createKeyClaims } from '@tributary/bus';
 import { TOPICS } from '@tributary/contracts';
-import { applyToReadModel, createService, type Service, type ServiceDeps } from '@tributary/service';
+import { createService, readModelConsumer, type Service, type ServiceDeps } from '@tributary/service';
 import { parse } from 'graphql';
 import { createOrderCommands } from './commands/order-commands.ts';
-import { orderReadModel } from './projections/order-read-model.ts';
+import { ORDER_CHANGES_CHANNEL, orderReadModel } from './projections/order-read-model.ts';
 import { orderProjection } from './projections/order-view.ts';
 import { orderDeadlines } from './reactions/order-deadlines.ts';
 import { sagaVerdicts } from './reactions/saga-verdicts.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { createOrderQueries } from './resolvers/order-queries.ts';
+import { createOrderSubscriptions } from './resolvers/order-subscriptions.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -26,7 +27,11 @@ export function createOrderService(deps: OrderServiceDeps): Service {
     const commands = createOrderCommands({ ...runtime.commands, keyClaims });
     return {
       typeDefs,
-      resolvers: createResolvers({ commands, queries: createOrderQueries(readModel) }),
+      resolvers: createResolvers({
+        commands,
+        queries: createOrderQueries(readModel),
+        subscriptions: createOrderSubscriptions({ feed: runtime.changes, model: readModel }),
+      }),
       topics: [TOPICS.order],
       async init() {
         await keyClaims.init();
@@ -35,7 +40,8 @@ export function createOrderService(deps: OrderServiceDeps): Service {
         await readModel.createIndexes();
       },
       consumers: [
-        { name: 'read-model', topics: [TOPICS.order], handle: async (envelope) => void (await applyToReadModel(readModel, orderProjection, envelope)) },
+        // Writes each order document, then announces it to orderChanged subscribers.
+        readModelConsumer(runtime, { name: 'read-model', topics: [TOPICS.order], model: readModel, projection: orderProjection, channel: ORDER_CHANGES_CHANNEL }),
         ...sagaVerdicts(commands),
       ],
       workers: [

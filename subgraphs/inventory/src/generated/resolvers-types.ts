@@ -163,6 +163,18 @@ export type ReservationStatus =
   /** Every line is held for the order until it ships or is cancelled. */
   | 'RESERVED';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Follow products' stock and prices as they change: each change sends the whole product as it now stands. Public, like the catalogue. With `includeCurrent: true` the current state goes first (without `skus`: the first 100 products by sku), then every later change, none lost or repeated in between. Delivery is best effort: after a dropped connection, subscribe again with `includeCurrent: true`. */
+  stockChanged: Product;
+};
+
+
+export type SubscriptionStockChangedArgs = {
+  includeCurrent?: InputMaybe<Scalars['Boolean']['input']>;
+  skus?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -276,6 +288,7 @@ export type ResolversTypes = {
   Reservation: ResolverTypeWrapper<ReservationView>;
   ReservationLine: ResolverTypeWrapper<ReservationLine>;
   ReservationStatus: ReservationStatus;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -294,6 +307,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Reservation: ReservationView;
   ReservationLine: ReservationLine;
+  Subscription: Record<PropertyKey, never>;
 };
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -349,6 +363,10 @@ export type ReservationLineResolvers<ContextType = ServiceContext, ParentType ex
   unitPriceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  stockChanged?: SubscriptionResolver<ResolversTypes['Product'], "stockChanged", ParentType, ContextType, RequireFields<SubscriptionStockChangedArgs, 'includeCurrent'>>;
+};
+
 export type Resolvers<ContextType = ServiceContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
@@ -359,5 +377,6 @@ export type Resolvers<ContextType = ServiceContext> = {
   Query?: QueryResolvers<ContextType>;
   Reservation?: ReservationResolvers<ContextType>;
   ReservationLine?: ReservationLineResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

@@ -13,6 +13,9 @@ export interface OrderOwner {
 // or pages products in _id (= sku) order, which the built-in _id index serves. The name search
 // is an unanchored case-insensitive regex that no index could serve, so it adds none: it scans
 // the catalogue in _id order and stops after one page of matches.
+/** The change-feed channel every new version of a product document is announced on. */
+export const PRODUCT_CHANGES_CHANNEL = 'products';
+
 const readModelOptions = { versionKey: false, timestamps: false, autoIndex: false } as const;
 
 const productSchema = new Schema<ProductView>(

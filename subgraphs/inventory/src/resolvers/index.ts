@@ -1,12 +1,15 @@
 import { requestMetadata, requireAdmin } from '@tributary/service';
 import type { ProductCommands } from '../commands/product-commands.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { ProductView } from '../projections/product-view.ts';
 import type { ProductQueries } from '../queries/product-queries.ts';
+import type { ProductSubscriptions } from '../queries/product-subscriptions.ts';
 import type { ReservationQueries } from '../queries/reservation-queries.ts';
 
 export interface ResolverDeps {
   products: ProductCommands;
   productQueries: ProductQueries;
+  productSubscriptions: ProductSubscriptions;
   reservationQueries: ReservationQueries;
 }
 
@@ -15,7 +18,7 @@ export interface ResolverDeps {
  * errors reach the kit's formatter, which maps them to `extensions.code` in one place.
  */
 export function createResolvers(deps: ResolverDeps): Resolvers {
-  const { products, productQueries, reservationQueries } = deps;
+  const { products, productQueries, productSubscriptions, reservationQueries } = deps;
   return {
     Query: {
       product: (_parent, args) => productQueries.bySku(args.sku),
@@ -29,6 +32,14 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       restock: (_parent, { sku, quantity }, context) => {
         requireAdmin(context);
         return products.restock(sku, quantity, requestMetadata(context, sku));
+      },
+    },
+    Subscription: {
+      stockChanged: {
+        // Public, like the catalogue: no caller needed.
+        subscribe: (_parent, args) => productSubscriptions.stockChanged(args),
+        // The stream yields product documents; each one is the field's value.
+        resolve: (product: ProductView) => product,
       },
     },
     Product: {

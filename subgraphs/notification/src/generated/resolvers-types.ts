@@ -103,6 +103,12 @@ export type QueryNotificationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each notification as it is sent to the caller (to anyone, for an admin). Needs a signed-in caller. Delivery is best effort: after a dropped connection, read `notifications` for what was sent meanwhile. */
+  notificationSent: Notification;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -209,6 +215,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -224,6 +231,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
+  Subscription: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -265,6 +273,10 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
 };
 
+export type SubscriptionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  notificationSent?: SubscriptionResolver<ResolversTypes['Notification'], "notificationSent", ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ServiceContext> = {
   DateTime?: GraphQLScalarType;
   Notification?: NotificationResolvers<ContextType>;
@@ -273,5 +285,6 @@ export type Resolvers<ContextType = ServiceContext> = {
   Order?: OrderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

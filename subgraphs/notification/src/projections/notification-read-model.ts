@@ -2,6 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { NotificationView } from './notification-view.ts';
 
 export const NOTIFICATIONS_COLLECTION = 'notifications';
+/** The change-feed channel every notification document is announced on. */
+export const NOTIFICATION_CHANGES_CHANNEL = 'notifications';
 
 const notificationViewSchema = new Schema<NotificationView>(
   {

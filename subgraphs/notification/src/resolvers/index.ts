@@ -2,7 +2,9 @@ import { requireActor } from '@tributary/service';
 import { DateTimeResolver } from 'graphql-scalars';
 import { isNotificationTemplate, type NotificationTemplate } from '../domain/index.ts';
 import type { NotificationType, Resolvers } from '../generated/resolvers-types.ts';
+import type { NotificationView } from '../projections/notification-view.ts';
 import type { NotificationQueries } from './notification-queries.ts';
+import type { NotificationSubscriptions } from './notification-subscriptions.ts';
 
 /** The read model stores the template name; the API shows it as an enum value. */
 const TYPE_OF_TEMPLATE: Record<NotificationTemplate, NotificationType> = {
@@ -19,11 +21,18 @@ export function notificationTypeOf(template: string): NotificationType {
 }
 
 /** GraphQL -> queries. No business rule lives here; errors are mapped once by the service kit. */
-export function createResolvers(queries: NotificationQueries): Resolvers {
+export function createResolvers(queries: NotificationQueries, subscriptions: NotificationSubscriptions): Resolvers {
   return {
     DateTime: DateTimeResolver,
     Query: {
       notifications: (_parent, args, context) => queries.page(requireActor(context), args),
+    },
+    Subscription: {
+      notificationSent: {
+        subscribe: (_parent, _args, context) => subscriptions.notificationSent(requireActor(context)),
+        // The stream yields notification documents; each one is the field's value.
+        resolve: (notification: NotificationView) => notification,
+      },
     },
     Notification: {
       id: (notification) => notification._id,

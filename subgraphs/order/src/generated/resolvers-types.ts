@@ -194,6 +194,18 @@ export type QueryOrdersArgs = {
   status?: InputMaybe<OrderStatus>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Follow orders as they change: each change sends the whole order as it now stands. Needs a signed-in caller. With `id`, that one order (NOT_FOUND when it is not the caller's); without, every order of the caller (of everyone for an admin). With `includeCurrent: true` the current state goes first (without `id`: the caller's 100 most recently placed orders), then every later change, none lost or repeated in between. Delivery is best effort: after a dropped connection, subscribe again with `includeCurrent: true`. */
+  orderChanged: Order;
+};
+
+
+export type SubscriptionOrderChangedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  includeCurrent?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -306,6 +318,7 @@ export type ResolversTypes = {
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -326,6 +339,7 @@ export type ResolversParentTypes = {
   PlaceOrderInput: PlaceOrderInput;
   Product: Product;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -390,6 +404,10 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
 };
 
+export type SubscriptionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  orderChanged?: SubscriptionResolver<ResolversTypes['Order'], "orderChanged", ParentType, ContextType, RequireFields<SubscriptionOrderChangedArgs, 'includeCurrent'>>;
+};
+
 export type Resolvers<ContextType = ServiceContext> = {
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
@@ -401,5 +419,6 @@ export type Resolvers<ContextType = ServiceContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

@@ -2,6 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { OrderView } from './order-view.ts';
 
 export const ORDERS_COLLECTION = 'orders';
+/** The change-feed channel every new version of an order document is announced on. */
+export const ORDER_CHANGES_CHANNEL = 'orders';
 
 const orderViewSchema = new Schema<OrderView>(
   {

@@ -2,15 +2,18 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { requireActor, requireAdmin, type ServiceContext } from '@tributary/service';
 import type { OrderCommands, RequestMetadata } from '../commands/order-commands.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { OrderView } from '../projections/order-view.ts';
 import type { OrderQueries } from './order-queries.ts';
+import type { OrderSubscriptions } from './order-subscriptions.ts';
 
 export interface ResolverDeps {
   commands: OrderCommands;
   queries: OrderQueries;
+  subscriptions: OrderSubscriptions;
 }
 
 /** GraphQL -> commands and queries. No business rule lives here; errors are mapped by the kit. */
-export function createResolvers({ commands, queries }: ResolverDeps): Resolvers {
+export function createResolvers({ commands, queries, subscriptions }: ResolverDeps): Resolvers {
   return {
     DateTime: DateTimeResolver,
     Query: {
@@ -23,6 +26,13 @@ export function createResolvers({ commands, queries }: ResolverDeps): Resolvers 
       markShipped: (_, args, ctx) => {
         requireAdmin(ctx);
         return commands.markShipped(args.id, meta(ctx));
+      },
+    },
+    Subscription: {
+      orderChanged: {
+        subscribe: (_, args, ctx) => subscriptions.orderChanged(requireActor(ctx), args),
+        // The stream yields order documents; each one is the field's value.
+        resolve: (order: OrderView) => order,
       },
     },
     Order: {
