@@ -4,17 +4,8 @@
  * The secret is the one the stack launcher created: DATA_DIR/auth/jwt-secret, DATA_DIR being
  * <repo>/.data unless set (a relative DATA_DIR is taken from the repo root, as the launcher does).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SignJWT } from 'jose';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// The launcher's own rule for DATA_DIR (compose/embedded/stack/src/config.ts), so a stack started
-// with DATA_DIR=/elsewhere is found without --secret-file.
-const dataDir = path.resolve(repoRoot, process.env['DATA_DIR'] || '.data');
-const defaultSecretFile = path.join(dataDir, 'auth', 'jwt-secret');
+import { defaultDevSecretFile, DevSecretMissingError, readDevSecret, signDevToken } from '../src/auth/dev-token.ts';
 
 function customerId(value: string): string {
   if (value.length < 1 || value.length > 128) throw new InvalidArgumentError('must be 1 to 128 characters');
@@ -37,7 +28,7 @@ const program = new Command()
   .requiredOption('--customer <id>', 'customer id (the token subject)', customerId)
   .addOption(new Option('--role <role>', 'caller role').choices(['customer', 'admin']).default('customer'))
   .option('--ttl <span>', 'lifetime of the token', ttl, '1h')
-  .option('--secret-file <path>', 'HS256 secret file', defaultSecretFile)
+  .option('--secret-file <path>', 'HS256 secret file', defaultDevSecretFile())
   .option('--issuer <iss>', 'token issuer (JWT_ISSUER of the gateway)', 'tributary')
   .option('--audience <aud>', 'token audience (JWT_AUDIENCE of the gateway)', 'tributary')
   .parse();
@@ -53,20 +44,12 @@ const options = program.opts<{
 
 let secret: string;
 try {
-  secret = (await readFile(options.secretFile, 'utf8')).trim();
+  secret = await readDevSecret(options.secretFile);
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  process.stderr.write(`no JWT secret at ${options.secretFile}: start the stack first (npm run dev) or pass --secret-file\n`);
+  if (!(error instanceof DevSecretMissingError)) throw error;
+  process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
 
-const token = await new SignJWT({ role: options.role })
-  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-  .setSubject(options.customer)
-  .setIssuer(options.issuer)
-  .setAudience(options.audience)
-  .setIssuedAt()
-  .setExpirationTime(options.ttl)
-  .sign(new TextEncoder().encode(secret));
-
+const token = await signDevToken(secret, { customerId: options.customer, role: options.role, ttl: options.ttl, issuer: options.issuer, audience: options.audience });
 process.stdout.write(`${token}\n`);

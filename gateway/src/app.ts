@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
+import type { ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import type { AssertionSigner } from '@tributary/http';
 import { SigningDataSource, type GatewayContext } from './auth/signing-data-source.ts';
@@ -12,16 +12,19 @@ import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
 import { checkReadiness } from './health/readiness.ts';
 import { createRequestHandler, GRAPHQL_PATH } from './http/request-handler.ts';
+import { createBrowserPages } from './playground/browser-pages.ts';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin } from './limits/operation-limits.ts';
 import { createRateLimitGuard } from './rate-limit/guard.ts';
 import type { RateLimiter } from './rate-limit/redis-limiter.ts';
 import { subgraphEndpoints } from './supergraph/subgraph-endpoints.ts';
+import { createGatewaySubscriptions, DEFAULT_SUBSCRIPTION_SETTINGS } from './subscriptions/gateway-subscriptions.ts';
+import { subscriptionsOverHttpRefusal } from './subscriptions/http-subscription-refusal.ts';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'host' | 'port' | 'subgraphUrlOverrides' | 'readyTimeoutMs' | 'shutdownGraceMs'> &
     // Optional so a test builds a gateway without them: the limits then default to the safe
-    // ones, introspection and the Sandbox landing page to off.
-    Partial<Pick<GatewayConfig, 'limits' | 'introspection'>>;
+    // ones, introspection and the playground to off.
+    Partial<Pick<GatewayConfig, 'limits' | 'introspection' | 'subscriptions'>>;
   logger: Logger;
   /** The composed supergraph SDL (see npm run compose:supergraph). */
   supergraphSdl: string;
@@ -33,15 +36,17 @@ export interface GatewayDeps {
 }
 
 export interface GatewayApp {
-  /**
-   * The HTTP server; exposed so a graphql-ws WebSocketServer can later share it (same port,
-   * path /graphql) and register its own cleanup before `stop`.
-   */
+  /** The HTTP server; graphql-ws shares it (same port, path /graphql). */
   httpServer: Server;
   /** Loads the supergraph, then listens; resolves with the GraphQL endpoint URL. */
   start(): Promise<string>;
-  /** Stops accepting connections, lets in-flight requests finish (up to the grace period), stops the gateway. */
+  /**
+   * Ends subscriptions (GATEWAY_SHUTTING_DOWN), stops accepting connections, lets in-flight
+   * requests finish (up to the grace period), stops the gateway.
+   */
   stop(): Promise<void>;
+  /** Serves a new supergraph without a restart; open subscriptions end with SCHEMA_RELOADED. */
+  reloadSupergraph(supergraphSdl: string): void;
 }
 
 export function createGatewayApp(deps: GatewayDeps): GatewayApp {
@@ -49,10 +54,21 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const endpoints = subgraphEndpoints(deps.supergraphSdl, config.subgraphUrlOverrides);
   const urlByName = new Map(endpoints.map((e) => [e.name, e.url]));
 
+  // The subscription executor resolves each event's entity fields with the same data sources.
+  const dataSources: ServiceMap = {};
+  let updateSupergraph: ((sdl: string) => void) | undefined;
   const gateway = new ApolloGateway({
-    supergraphSdl: deps.supergraphSdl,
+    // The hook form (rather than a plain string) is what lets reloadSupergraph swap the graph live.
+    supergraphSdl: async ({ update }) => {
+      updateSupergraph = update;
+      return { supergraphSdl: deps.supergraphSdl };
+    },
     logger,
-    buildService: ({ name, url }) => new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer }),
+    buildService: ({ name, url }) => {
+      const source = new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer });
+      dataSources[name] = source;
+      return source;
+    },
   });
 
   const httpServer = createServer();
@@ -63,7 +79,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     // main.ts owns the signals, so Apollo must not install its own SIGTERM handler.
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    // One switch for the schema's discoverability: introspection, the Sandbox landing page and
+    // One switch for the schema's discoverability: introspection, the GraphiQL playground and
     // "did you mean" hints go together (config.ts: on in development, off in production).
     introspection: config.introspection ?? false,
     hideSchemaDetailsFromClientErrors: !(config.introspection ?? false),
@@ -77,7 +93,10 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS),
-      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      subscriptionsOverHttpRefusal(GRAPHQL_PATH),
+      // Apollo's own landing page (Sandbox, loaded from Apollo's CDN) is always off: browsers get the
+      // gateway's bundled GraphiQL instead (playground/), or Apollo's plain answer when that is off.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 
@@ -94,8 +113,30 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       readiness: () => checkReadiness({ supergraphLoaded: accepting, endpoints, timeoutMs: config.readyTimeoutMs }),
       metrics,
       rateLimit,
+      pages: createBrowserPages({ graphqlPath: GRAPHQL_PATH, playground: config.introspection ?? false, logger }),
     }),
   );
+
+  const subscriptions = createGatewaySubscriptions({
+    httpServer,
+    path: GRAPHQL_PATH,
+    subgraphUrl: (name) => urlByName.get(name)?.replace(/^http/, 'ws'),
+    dataSources: () => dataSources,
+    signer: deps.signer,
+    verifyToken: deps.verifyToken,
+    ...(rateLimit ? { rateLimit } : {}),
+    limits: config.limits ?? DEFAULT_OPERATION_LIMITS,
+    settings: config.subscriptions ?? DEFAULT_SUBSCRIPTION_SETTINGS,
+    // Queries and mutations sent over the socket take the HTTP path's Apollo pipeline (limits, errors).
+    async executeOperation(request, contextValue) {
+      const response = await apollo.executeOperation(request, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over graphql-ws');
+      return response.body.singleResult as ExecutionResult;
+    },
+    metrics,
+    logger,
+  });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => subscriptions.schemaLoaded(coreSupergraphSdl, apiSchema));
 
   async function startAll(): Promise<string> {
     await apollo.start();
@@ -128,10 +169,16 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     async stop() {
       await starting?.catch(() => undefined);
       accepting = false;
+      // Upgraded sockets are not the HTTP server's any more: its drain would wait for them.
+      await subscriptions.close();
       // ApolloServer.stop runs the drain plugin (closes the HTTP server gracefully), then stops the gateway.
       if (apolloStarted) await apollo.stop();
       // After the drain: in-flight requests may still consult the limiter until then.
       await deps.rateLimiter?.close();
+    },
+    reloadSupergraph(supergraphSdl) {
+      if (!updateSupergraph) throw new Error('the gateway has not loaded its first supergraph yet');
+      updateSupergraph(supergraphSdl);
     },
   };
 }

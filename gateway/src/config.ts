@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_OPERATION_LIMITS as LIMITS, type OperationLimits } from './limits/operation-limits.ts';
+import { DEFAULT_SUBSCRIPTION_SETTINGS as SUBSCRIPTIONS, type SubscriptionSettings } from './subscriptions/gateway-subscriptions.ts';
 
 /**
  * The gateway's configuration, parsed from the environment once at start. This is the only file
@@ -30,7 +31,7 @@ const envSchema = z.object({
   GATEWAY_SIGNING_KEY: z.string().min(1).optional(),
   GATEWAY_SIGNING_KEY_FILE: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
-  /** Introspection and the Sandbox landing page; default: on, except under NODE_ENV=production. */
+  /** Introspection and the GraphiQL playground; default: on, except under NODE_ENV=production. */
   INTROSPECTION: flag.optional(),
   MAX_QUERY_BYTES: limit(LIMITS.maxBytes),
   MAX_QUERY_TOKENS: limit(LIMITS.maxTokens),
@@ -45,6 +46,9 @@ const envSchema = z.object({
   RATE_LIMIT_CUSTOMER_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(50),
   RATE_LIMIT_CUSTOMER_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   RATE_LIMIT_ANONYMOUS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(SUBSCRIPTIONS.maxPerConnection),
+  SUBSCRIPTION_QUEUE_SIZE: z.coerce.number().int().min(1).max(100_000).default(SUBSCRIPTIONS.queueSize),
+  SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(SUBSCRIPTIONS.keepAliveMs),
 });
 
 const KEY_SOURCE_PROBLEM =
@@ -73,9 +77,11 @@ export interface GatewayConfig {
   signingKey: { kind: 'pem'; pem: string } | { kind: 'file'; path: string };
   /** What one operation may ask for; checked before planning (MAX_QUERY_*). */
   limits: OperationLimits;
-  /** Whether the public API answers introspection and serves the Sandbox page (INTROSPECTION). */
+  /** Whether the public API answers introspection and serves the GraphiQL playground (INTROSPECTION). */
   introspection: boolean;
   /** Operations per caller; enforced only when `redisUrl` is set. */
+  /** graphql-ws limits and timings (MAX_SUBSCRIPTIONS_PER_CONNECTION, SUBSCRIPTION_*). */
+  subscriptions: SubscriptionSettings;
   rateLimit: {
     redisUrl: string | undefined;
     customer: { perSecond: number; burst: number };
@@ -151,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       defaultListSize: e.QUERY_COST_DEFAULT_LIST_SIZE,
     },
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    subscriptions: {
+      maxPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      queueSize: e.SUBSCRIPTION_QUEUE_SIZE,
+      keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,
+      reconnect: SUBSCRIPTIONS.reconnect,
+    },
     rateLimit: {
       redisUrl: e.REDIS_URL,
       customer: { perSecond: e.RATE_LIMIT_CUSTOMER_PER_SECOND, burst: e.RATE_LIMIT_CUSTOMER_BURST },

@@ -1,6 +1,7 @@
 /**
  * Starts the gateway: config from the environment, the composed supergraph from disk.
- * Prints `gateway ready at <url>` on stdout once it serves; SIGTERM/SIGINT stop it gracefully.
+ * Prints `gateway ready at <url>` on stdout once it serves; SIGTERM/SIGINT stop it gracefully;
+ * SIGHUP reloads the supergraph file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -65,6 +66,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  // SIGHUP: serve a re-composed supergraph.graphql without a restart (open subscriptions end
+  // with SCHEMA_RELOADED and clients subscribe again against the new graph).
+  process.on('SIGHUP', () => {
+    readSupergraph(config.supergraphPath)
+      .then((sdl) => {
+        app.reloadSupergraph(sdl);
+        logger.info({ path: config.supergraphPath }, 'supergraph reloaded');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'supergraph reload failed; still serving the previous one'));
+  });
 
   const url = await app.start();
   process.stdout.write(`gateway ready at ${url}\n`);

@@ -148,7 +148,7 @@ describe('operation limits in the gateway', () => {
     expect((await post(limitedUrl, '{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
   });
 
-  it('serves the Sandbox page only with introspection on, and hides "did you mean" hints with it off', async () => {
+  it('serves the playground page only with introspection on, and hides "did you mean" hints with it off', async () => {
     const page = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
     const on = await page(introspectiveUrl);
     expect(on.headers.get('content-type')).toMatch(/text\/html/);

@@ -23,6 +23,8 @@ export interface RequestHandlerDeps {
   logger: Logger;
   /** Per-caller operation limits; absent = no limiting (no Redis configured). */
   rateLimit?: RateLimitGuard;
+  /** Browser pages (playground, live board), tried first; false = not theirs (see playground/browser-pages.ts). */
+  pages?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 function unauthenticated(reason: string): GraphQLError {
@@ -71,6 +73,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestListener 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const method = req.method ?? 'GET';
+    if (deps.pages && (await deps.pages(req, res, url))) return;
     if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url);
     if (url.pathname === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/ready' && method === 'GET') {

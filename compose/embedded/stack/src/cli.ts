@@ -14,7 +14,7 @@ import { wipeDataDir } from './data-dir.ts';
 import { launchStack, type StackHandle } from './launch.ts';
 import { createPrefixedSink } from './output.ts';
 import { ChildStartError } from './processes.ts';
-import { renderSummaryBox } from './summary.ts';
+import { renderSummary } from './summary.ts';
 
 const options = new Command()
   .name('tributary-stack')
@@ -65,7 +65,7 @@ try {
     log(`wiped ${config.dataDir}`);
   }
   handle = await launchStack({ config, watch: options.watch, sink, signal: startup.signal });
-  process.stdout.write(`\n${renderSummaryBox(handle.summary)}\n\n`);
+  process.stdout.write(`\n${renderSummary(handle.summary)}\n\n`);
   const { child, info } = await handle.unexpectedExit;
   const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
   fail(`${child.name} ${how}; its last lines:`, child.lastLines().slice(-15));

@@ -12,6 +12,7 @@ import {
   supergraphSubgraphNames,
   userChoseAuth,
 } from './gateway-prep.ts';
+import { devLinks, type DevLinks } from './dev-links.ts';
 import { createPrefixedSink, type LineSink } from './output.ts';
 import { isPortFree, pickPort, pickPorts } from './ports.ts';
 import type { ManagedChild } from './processes.ts';
@@ -190,6 +191,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
 
     // 4. The gateway, told where each running subgraph listens.
     let gatewayUrl: string | undefined;
+    let browserLinks: DevLinks | undefined;
     if (!gatewayPresent) {
       log(`skipping gateway: ${GATEWAY.entry} does not exist yet`);
       skipped.push('gateway');
@@ -203,6 +205,15 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       const env = { ...gatewayEnv, REDIS_URL: servers.redisUrl, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' };
       await supervisor.startStage([spec('gateway', GATEWAY.entry, env, { readyPattern: GATEWAY.ready, watch: options.watch })]);
       gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
+      // Only with the secret the launcher made: then it can sign tokens the gateway accepts. A
+      // failure costs the links, not the stack.
+      if (secretFile) {
+        const startedWith = { ...config.baseEnv, LOG_LEVEL: config.logLevel, ...env };
+        browserLinks = await devLinks({ repoRoot: root, secretFile, graphqlUrl: gatewayUrl, gatewayEnv: startedWith }).catch((error: unknown) => {
+          log(`warning: no browser links in the summary: ${(error as Error).message}`);
+          return undefined;
+        });
+      }
     }
 
     const inventoryIndex = present.findIndex((subgraph) => subgraph.name === 'inventory');
@@ -223,6 +234,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       subgraphs,
       skipped,
       dataDir: config.dataDir,
+      browserLinks,
     };
     return {
       kafkaBrokers: servers.kafkaBrokers,

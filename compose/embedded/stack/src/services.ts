@@ -79,6 +79,10 @@ export const GATEWAY = {
   entry: 'gateway/src/main.ts',
   ready: /gateway ready at (\S+)/,
   devSecretModule: 'gateway/src/auth/dev-secret.ts',
+  /** Signs the development tokens of the summary's browser links (as `npm run token` does). */
+  devTokenModule: 'gateway/src/auth/dev-token.ts',
+  /** The gateway's own reading of its environment: the links follow its introspection, issuer and audience. */
+  configModule: 'gateway/src/config.ts',
   composeScript: 'gateway/scripts/compose-supergraph.ts',
   supergraphConfig: 'supergraph.yaml',
 } as const;

@@ -17,15 +17,24 @@ export interface StackSummary {
   subgraphs: { name: string; url: string }[];
   skipped: string[];
   dataDir: string;
+  /**
+   * Development links that log a browser in (dev-links.ts): printed under the box, as a token
+   * would make the box too wide. Absent when the launcher did not create the JWT secret.
+   */
+  browserLinks?: { playground?: string; live: string; ttl: string };
 }
 
 const origin = (embedded: boolean) => (embedded ? 'embedded' : 'external');
+const withoutQuery = (url: string) => url.split('?')[0] ?? url;
 
 export function summaryRows(summary: StackSummary): [string, string][] {
   const rows: [string, string][] = [
     ['GraphQL', summary.graphqlUrl ?? 'not started (no gateway entry file yet)'],
     ['Token', summary.tokenCommand],
   ];
+  const links = summary.browserLinks;
+  if (links?.playground) rows.push(['Playground', `${withoutQuery(links.playground)} (open the link below)`]);
+  if (links) rows.push(['Live orders', `${withoutQuery(links.live)} (open the link below)`]);
   if (summary.secretFile) rows.push(['JWT secret', summary.secretFile]);
   if (summary.catalogue) {
     rows.push(['Catalogue', `${summary.catalogue.skus.join(', ')} … (${summary.catalogue.adminTokenHint} to add products)`]);
@@ -58,4 +67,19 @@ export function renderSummaryBox(summary: StackSummary): string {
   const width = Math.max(...lines.map((line) => line.length));
   const border = '─'.repeat(width + 2);
   return [`┌${border}┐`, ...lines.map((line) => `│ ${line.padEnd(width)} │`), `└${border}┘`].join('\n');
+}
+
+/** The browser links with their tokens, one per line under the box (long, but whole for a click). */
+export function renderBrowserLinks(summary: StackSummary): string | undefined {
+  const links = summary.browserLinks;
+  if (!links) return undefined;
+  const lines = [`Open in a browser (development tokens, valid ${links.ttl}):`];
+  if (links.playground) lines.push(`  Playground   ${links.playground}`);
+  lines.push(`  Live orders  ${links.live}`);
+  return lines.join('\n');
+}
+
+/** What the launcher prints once the stack is up: the box, then the browser links. */
+export function renderSummary(summary: StackSummary): string {
+  return [renderSummaryBox(summary), renderBrowserLinks(summary)].filter((part) => part !== undefined).join('\n\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummaryBox, summaryRows, type StackSummary } from '../src/summary.ts';
+import { renderSummary, renderSummaryBox, summaryRows, type StackSummary } from '../src/summary.ts';
 
 const summary: StackSummary = {
   graphqlUrl: 'http://localhost:4000/graphql',
@@ -55,6 +55,31 @@ describe('renderSummaryBox', () => {
     expect(lines[0]?.startsWith('┌')).toBe(true);
     expect(lines.at(-1)?.startsWith('└')).toBe(true);
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+
+  it('prints the development browser links under the box, whole, and names them in it', () => {
+    const playground = `http://localhost:4000/graphql?token=${'a'.repeat(200)}`;
+    const live = `http://localhost:4000/live?token=${'b'.repeat(200)}`;
+    const withLinks = { ...summary, browserLinks: { playground, live, ttl: '12h' } };
+    const rows = Object.fromEntries(summaryRows(withLinks));
+    expect(rows.Playground).toBe('http://localhost:4000/graphql (open the link below)');
+    expect(rows['Live orders']).toBe('http://localhost:4000/live (open the link below)');
+    // The box stays as wide as without the links: the tokens are not in it.
+    const box = renderSummaryBox(withLinks);
+    expect(box.split('\n')[0]!.length).toBe(renderSummaryBox(summary).split('\n')[0]!.length);
+    expect(box).not.toContain('token=');
+    const printed = renderSummary(withLinks);
+    expect(printed.startsWith(box)).toBe(true);
+    expect(printed).toContain('development tokens, valid 12h');
+    expect(printed.split('\n')).toEqual(expect.arrayContaining([`  Playground   ${playground}`, `  Live orders  ${live}`]));
+  });
+
+  it('leaves out the playground link when the gateway serves no playground, and all links without a dev secret', () => {
+    const liveOnly = { ...summary, browserLinks: { live: 'http://localhost:4000/live?token=x.y.z', ttl: '12h' } };
+    expect(Object.fromEntries(summaryRows(liveOnly)).Playground).toBeUndefined();
+    expect(renderSummary(liveOnly)).not.toContain('Playground');
+    expect(renderSummary(liveOnly)).toContain('  Live orders  http://localhost:4000/live?token=x.y.z');
+    expect(renderSummary(summary)).toBe(renderSummaryBox(summary));
   });
 
   it('says when the gateway is not running instead of printing a dead URL', () => {
