@@ -8,7 +8,7 @@ import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { composeSupergraph } from '../../src/supergraph/compose.ts';
 import { startTickSubgraph, type TinySubscriptionSubgraph } from '../support/tiny-subscription-subgraph.ts';
 import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph.ts';
-import { collect, gatewayClient, until } from './subscription-client.ts';
+import { collect, gatewayClient, metricValue, until } from './subscription-client.ts';
 
 const FED = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256!';
@@ -104,7 +104,7 @@ describe('subscriptions through the gateway', () => {
     const [one, two] = [gatewayClient(graphqlUrl, { authorization: bearer }), gatewayClient(graphqlUrl, { authorization: bearer })];
     const first = collect(one, TICKS, { room: 'shared' });
     const second = collect(two, TICKS, { room: 'shared' });
-    await until(async () => expect(await metric('gateway_subscriptions_active')).toBe(2));
+    await until(async () => expect(await metricValue(graphqlUrl, 'gateway_subscriptions_active')).toBe(2));
     expect(ticks.active.size).toBe(1);
     const before = labelFetches;
     ticks.emit({ id: 's1', n: 1, room: 'shared' });
@@ -121,7 +121,7 @@ describe('subscriptions through the gateway', () => {
     second.unsubscribe();
     third.unsubscribe();
     await until(() => expect(ticks.active.size).toBe(0));
-    await until(async () => expect(await metric('gateway_subscription_upstreams_active')).toBe(0));
+    await until(async () => expect(await metricValue(graphqlUrl, 'gateway_subscription_upstreams_active')).toBe(0));
     await Promise.all([one.dispose(), two.dispose(), carol.dispose()]);
   });
 
@@ -209,7 +209,7 @@ describe('subscriptions through the gateway', () => {
     ticks.emit({ id: 'r2', n: 2, room: 'restart' });
     await until(() => expect(sub.results).toHaveLength(2));
     expect(sub.results[1]?.data).toEqual({ ticks: { n: 2, room: 'restart', label: 'label of r2' } });
-    expect(await metric('gateway_subscription_upstream_reconnects_total')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(graphqlUrl, 'gateway_subscription_upstream_reconnects_total')).toBeGreaterThanOrEqual(1);
     sub.unsubscribe();
     await client.dispose();
   });
@@ -233,9 +233,3 @@ describe('subscriptions through the gateway', () => {
     await until(() => expect(ticks.active.size).toBe(0));
   });
 });
-
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
-  const lines = text.split('\n').filter((line) => line.startsWith(name) && !line.startsWith('#'));
-  return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}

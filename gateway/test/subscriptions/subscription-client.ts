@@ -46,3 +46,12 @@ export async function until(assertion: () => unknown, options: { timeoutMs?: num
     }
   }
 }
+
+/** The sum of a metric's samples on a process's /metrics (beside its /graphql), over the series carrying every given label. */
+export async function metricValue(graphqlUrl: string, name: string, labels: string[] = []): Promise<number> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+  return text
+    .split('\n')
+    .filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && labels.every((label) => line.includes(label)))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}

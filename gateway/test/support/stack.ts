@@ -15,7 +15,7 @@ import { createPaymentService } from '../../../subgraphs/payment/src/app.ts';
 import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
 import { createAssertionSigner } from '@tributary/http';
 import { createRateLimitRedis } from '../../src/rate-limit/redis-client.ts';
-import { createRedisRateLimiter } from '../../src/rate-limit/redis-limiter.ts';
+import { createRedisRateLimiter, type RateLimiter } from '../../src/rate-limit/redis-limiter.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { composeSupergraph } from '../../src/supergraph/compose.ts';
 
@@ -57,6 +57,12 @@ export interface Stack {
   mailDir?: string;
   token(customerId: string, role?: 'customer' | 'admin', secret?: string): Promise<string>;
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
+  /** Stops a subgraph and starts a fresh instance of it on the same port (the gateway keeps its URL). */
+  restart(service: SubgraphName): Promise<void>;
+  /** Starts one more instance of a subgraph (same database and consumer groups); resolves with its URL. */
+  startReplica(service: SubgraphName): Promise<string>;
+  /** Starts another gateway over the same stack, routing the named subgraphs to other URLs (e.g. a replica). */
+  gatewayWith(subgraphUrlOverrides: Partial<Record<SubgraphName, string>>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -77,12 +83,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const services: Partial<Record<SubgraphName, Service>> = {};
     const groupSuffix = `.${randomUUID()}`;
-    for (const name of names) {
+    /** One instance of a service; another instance of the same name is a replica (same database, same consumer groups). */
+    async function createInstance(name: SubgraphName, port = 0): Promise<Service> {
       // The service's stop() closes it; this stopper (idempotent) covers a service never started.
       const changeFeed = createRedisChangeFeed({ url: redisUrl, service: name, logger });
       stoppers.push(() => changeFeed.close());
       const base = {
-        config: { host: '127.0.0.1', port: 0, kafkaPartitions: 3 },
+        config: { host: '127.0.0.1', port, kafkaPartitions: 3 },
         logger,
         connection: await infra.connect(`tributary_${name}`),
         kafka: infra.kafka(name),
@@ -90,17 +97,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         groupSuffix,
         changeFeed,
       };
-      services[name] =
-        name === 'order' ? createOrderService({ ...base, orderDeadlineMs: options.orderDeadlineMs ?? 120_000 })
+      return name === 'order' ? createOrderService({ ...base, orderDeadlineMs: options.orderDeadlineMs ?? 120_000 })
         : name === 'inventory' ? createInventoryService({ ...base, seedDemoCatalogue: options.seedDemoCatalogue ?? false })
         : name === 'payment' ? createPaymentService({ ...base, providerUrl: provider!.url, ...(options.paymentProviderTimeoutMs ? { providerTimeoutMs: options.paymentProviderTimeoutMs } : {}) })
         : createNotificationService({ ...base, smtpUrl: smtp!.url });
     }
+    async function startInstance(name: SubgraphName, port = 0): Promise<{ service: Service; url: string }> {
+      const service = await createInstance(name, port);
+      const url = await service.start();
+      stoppers.push(() => service.stop());
+      return { service, url };
+    }
     const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
     for (const name of names) {
-      const service = services[name]!;
-      subgraphUrls[name] = await service.start();
-      stoppers.push(() => service.stop());
+      const { service, url } = await startInstance(name);
+      services[name] = service;
+      subgraphUrls[name] = url;
     }
 
     let rateLimiter;
@@ -114,16 +126,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const sdl = async (name: SubgraphName) => readFile(new URL(`subgraphs/${name}/src/schema.graphql`, repoRoot), 'utf8');
     const { supergraphSdl } = composeSupergraph(await Promise.all(names.map(async (name) => ({ name, url: subgraphUrls[name]!, sdl: await sdl(name) }))));
-    const gateway: GatewayApp = createGatewayApp({
-      config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides: {}, readyTimeoutMs: 2000, shutdownGraceMs: 2000, introspection: options.introspection ?? false },
-      logger,
-      supergraphSdl,
-      verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(JWT_SECRET) }, issuer: 'tributary', audience: 'tributary' }),
-      signer: await createAssertionSigner({ privateKeyPem: infra.keys.privateKeyPem }),
-      ...(rateLimiter ? { rateLimiter } : {}),
-    });
-    const graphqlUrl = await gateway.start();
-    stoppers.push(() => gateway.stop());
+    const signer = await createAssertionSigner({ privateKeyPem: infra.keys.privateKeyPem });
+    async function startGateway(subgraphUrlOverrides: Record<string, string>, limiter?: RateLimiter): Promise<string> {
+      const gateway: GatewayApp = createGatewayApp({
+        config: { host: '127.0.0.1', port: 0, subgraphUrlOverrides, readyTimeoutMs: 2000, shutdownGraceMs: 2000, introspection: options.introspection ?? false },
+        logger,
+        supergraphSdl,
+        verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: new TextEncoder().encode(JWT_SECRET) }, issuer: 'tributary', audience: 'tributary' }),
+        signer,
+        ...(limiter ? { rateLimiter: limiter } : {}),
+      });
+      const url = await gateway.start();
+      stoppers.push(() => gateway.stop());
+      return url;
+    }
+    const graphqlUrl = await startGateway({}, rateLimiter);
 
     return {
       infra,
@@ -151,6 +168,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
         return { status: response.status, ...body } as GraphQLResult<never>;
       },
+      async restart(name) {
+        const port = Number(new URL(subgraphUrls[name]!).port);
+        await services[name]!.stop();
+        services[name] = (await startInstance(name, port)).service;
+      },
+      startReplica: (name) => startInstance(name).then(({ url }) => url),
+      gatewayWith: (overrides) => startGateway(overrides),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../support/stack.ts';
-import { collect, gatewayClient, until } from '../../subscriptions/subscription-client.ts';
+import { collect, gatewayClient, metricValue, until } from '../../subscriptions/subscription-client.ts';
 import { sagaClient } from '../saga/saga-client.ts';
 
 /** The issue's example: a field of the order subgraph's subscription plus fields of inventory and payment. */
@@ -40,9 +40,9 @@ describe('orderChanged through the gateway', () => {
     const mine = collect<OrderEvent>(alice, ORDER_CHANGED);
     const others = collect<OrderEvent>(bob, ORDER_CHANGED);
     const everyone = collect<OrderEvent>(admin, ORDER_CHANGED);
-    await until(async () => expect(await gatewayMetric('gateway_subscriptions_active')).toBe(3));
+    await until(async () => expect(await metricValue(stack.graphqlUrl, 'gateway_subscriptions_active')).toBe(3));
     // The subgraph subscriptions are open once the gateway holds its upstreams; give them a moment to be live.
-    await until(async () => expect(await gatewayMetric('gateway_subscription_upstreams_active')).toBe(3));
+    await until(async () => expect(await metricValue(stack.graphqlUrl, 'gateway_subscription_upstreams_active')).toBe(3));
 
     const id = await saga.place(tokens.alice, [{ sku: 'SKU-1', quantity: 1 }, { sku: 'SKU-2', quantity: 2 }]);
     await until(() => expect(statusesOf(mine.results, id).at(-1)).toBe('CONFIRMED'), { timeoutMs: 20_000 });
@@ -98,26 +98,18 @@ describe('orderChanged through the gateway', () => {
   });
 
   it('shares one upstream subscription between two identical client subscriptions, and both get every event', async () => {
-    const before = await gatewayMetric('gateway_subscription_upstreams_active');
+    const before = await metricValue(stack.graphqlUrl, 'gateway_subscription_upstreams_active');
     const [one, two] = [0, 1].map(() => gatewayClient(stack.graphqlUrl, { authorization: `Bearer ${tokens.bob}` }));
     const first = collect<OrderEvent>(one!, ORDER_CHANGED);
     const second = collect<OrderEvent>(two!, ORDER_CHANGED);
-    await until(async () => expect(await gatewayMetric('gateway_subscriptions_active')).toBe(2));
-    expect(await gatewayMetric('gateway_subscription_upstreams_active')).toBe(before + 1);
+    await until(async () => expect(await metricValue(stack.graphqlUrl, 'gateway_subscriptions_active')).toBe(2));
+    expect(await metricValue(stack.graphqlUrl, 'gateway_subscription_upstreams_active')).toBe(before + 1);
     const id = await saga.place(tokens.bob, [{ sku, quantity: 1 }]);
     await until(() => expect(statusesOf(second.results, id)).toEqual(['PENDING', 'CONFIRMED']), { timeoutMs: 20_000 });
     expect(first.results).toEqual(second.results);
     first.unsubscribe();
     second.unsubscribe();
-    await until(async () => expect(await gatewayMetric('gateway_subscription_upstreams_active')).toBe(before));
+    await until(async () => expect(await metricValue(stack.graphqlUrl, 'gateway_subscription_upstreams_active')).toBe(before));
     await Promise.all([one!.dispose(), two!.dispose()]);
   });
 });
-
-async function gatewayMetric(name: string): Promise<number> {
-  const text = await (await fetch(stack.graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(name) && !line.startsWith('#'))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
