@@ -1,10 +1,12 @@
+import { trace, type Tracer } from '@opentelemetry/api';
+import { BUS_TRACER_NAME, orderIdOf, withConsumerSpan, type ConsumedMessage } from '@tributary/telemetry/tracing';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
 import { dlqTopic, InvalidEventError, type AnyEventEnvelope } from '@tributary/contracts';
 import { toDeadLetter } from './dlq.ts';
 import { parseCatalogueEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
 import { PermanentMessageError } from './errors.ts';
-import { decodeMessageValue, headersToStrings, BUS_PRODUCER_CONFIG } from './kafka-message.ts';
+import { decodeMessageValue, headersToStrings, BUS_PRODUCER_CONFIG, EVENT_HEADERS } from './kafka-message.ts';
 import { silentLogger, type Logger } from './logger.ts';
 
 export interface HandlerContext {
@@ -17,17 +19,24 @@ export interface HandlerContext {
   logger: Logger;
 }
 
+/**
+ * What a handler may return: 'skipped' says it recognised a redelivery and changed nothing
+ * (counted apart from real work in events_consumed_total); anything else counts as processed.
+ */
+export type HandlerResult = 'skipped' | void;
+
 export interface ConsumerRunnerHooks {
-  onProcessed?(info: { topic: string; type: string; durationMs: number }): void;
-  onRetry?(info: { topic: string; attempt: number; error: unknown }): void;
-  onDeadLettered?(info: { topic: string; attempts: number; error: unknown }): void;
+  onProcessed?(info: { group: string; topic: string; type: string; durationMs: number; skipped: boolean }): void;
+  onRetry?(info: { group: string; topic: string; type: string; attempt: number; error: unknown }): void;
+  /** `type` is undefined when the message never became an event (bad JSON, schema violation). */
+  onDeadLettered?(info: { group: string; topic: string; type: string | undefined; attempts: number; error: unknown }): void;
 }
 
 export interface ConsumerRunnerOptions<E extends BusEnvelope = AnyEventEnvelope> {
   kafka: Kafka;
   groupId: string;
   topics: string[];
-  handle: (envelope: E, context: HandlerContext) => Promise<void>;
+  handle: (envelope: E, context: HandlerContext) => Promise<HandlerResult>;
   retry: RetryPolicy;
   /** Validate + upcast; default: the contracts' catalogue (parseEvent). */
   parse?: EnvelopeParser<E>;
@@ -41,6 +50,8 @@ export interface ConsumerRunnerOptions<E extends BusEnvelope = AnyEventEnvelope>
   producer?: Producer;
   hooks?: ConsumerRunnerHooks;
   random?: () => number;
+  /** Makes the span of each handling; default: the global OpenTelemetry tracer (no-op with tracing off). */
+  tracer?: Tracer;
 }
 
 export interface ConsumerRunner {
@@ -57,23 +68,47 @@ function isPermanent(error: unknown): boolean {
   return error instanceof PermanentMessageError || error instanceof InvalidEventError;
 }
 
+/**
+ * A handling as its span describes it. The parent is the traceparent header (the relay's publish
+ * span), else the envelope's (a message published before the relay set the header).
+ */
+function consumedMessage(
+  group: string,
+  delivery: Pick<HandlerContext, 'topic' | 'partition' | 'offset' | 'headers' | 'attempt'>,
+  envelope: BusEnvelope,
+): ConsumedMessage {
+  return {
+    group,
+    topic: delivery.topic,
+    partition: delivery.partition,
+    offset: delivery.offset,
+    attempt: delivery.attempt,
+    eventId: envelope.id,
+    eventType: envelope.type,
+    key: envelope.aggregateId,
+    orderId: orderIdOf(envelope),
+    traceparent: delivery.headers[EVENT_HEADERS.traceparent] ?? envelope.traceparent,
+  };
+}
+
 export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(options: ConsumerRunnerOptions<E>): ConsumerRunner {
   const logger = (options.logger ?? silentLogger()).child({ groupId: options.groupId });
   const parse = (options.parse ?? parseCatalogueEvent) as EnvelopeParser<E>;
   const consumer = options.kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
   const ownsProducer = !options.producer;
   const producer = options.producer ?? options.kafka.producer(BUS_PRODUCER_CONFIG);
+  const tracer = options.tracer ?? trace.getTracer(BUS_TRACER_NAME);
   // The start in progress or done; stop() waits for it, so a stop() that arrives mid-start
   // cannot be overtaken by a consumer.run() that would then keep a member in the group.
   let starting: Promise<void> | undefined;
 
-  async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number, type?: string): Promise<void> {
     await producer.send({
       topic: dlqTopic(topic),
       acks: -1,
       messages: [toDeadLetter({ topic, partition, message }, error, attempts, new Date())],
     });
-    options.hooks?.onDeadLettered?.({ topic, attempts, error });
+    options.hooks?.onDeadLettered?.({ group: options.groupId, topic, type, attempts, error });
     logger.error({ topic, partition, offset: message.offset, attempts, err: error }, 'message parked on the DLQ');
   }
 
@@ -100,17 +135,22 @@ export function createConsumerRunner<E extends BusEnvelope = AnyEventEnvelope>(o
     }
     const headers = headersToStrings(message.headers);
     for (let attempt = 1; ; attempt++) {
-      const startedAt = Date.now();
+      // performance.now(): many handlers take less than a millisecond, below Date.now()'s resolution.
+      const startedAt = performance.now();
       try {
-        await options.handle(envelope, { topic, partition, offset: message.offset, headers, attempt, logger });
-        options.hooks?.onProcessed?.({ topic, type: envelope.type, durationMs: Date.now() - startedAt });
+        // Each attempt in its own span, child of the relay's publish span (see messaging-spans.ts).
+        const consumed = consumedMessage(options.groupId, { topic, partition, offset: message.offset, headers, attempt }, envelope);
+        const result = await withConsumerSpan(tracer, consumed, () =>
+          options.handle(envelope, { topic, partition, offset: message.offset, headers, attempt, logger }),
+        );
+        options.hooks?.onProcessed?.({ group: options.groupId, topic, type: envelope.type, durationMs: performance.now() - startedAt, skipped: result === 'skipped' });
         return 'done';
       } catch (error) {
         if (attempt >= options.retry.maxAttempts || isPermanent(error)) {
-          await deadLetter(topic, partition, message, error, attempt);
+          await deadLetter(topic, partition, message, error, attempt, envelope.type);
           return 'done';
         }
-        options.hooks?.onRetry?.({ topic, attempt, error });
+        options.hooks?.onRetry?.({ group: options.groupId, topic, type: envelope.type, attempt, error });
         logger.warn({ topic, partition, offset: message.offset, attempt, err: error }, 'handler failed; retrying');
         await backoff(backoffDelay(attempt, options.retry, options.random), payload);
         // Stopping or rebalancing mid-retry: leave the message unresolved so it is redelivered.

@@ -2,7 +2,8 @@
 // the relay that drains it into Kafka, and the consumer side (retries, DLQ, exactly-once effects).
 export { applyOnce, APPLIED_EVENT_IDS_FIELD, type ApplyOnceOptions } from './apply-once.ts';
 export { backoffDelay, sleep, type RetryPolicy } from './backoff.ts';
-export { createBusMetrics, type BusMetrics } from './bus-metrics.ts';
+export { createBusMetrics, UNPARSEABLE_EVENT_TYPE, type BusMetrics, type ConsumedOutcome } from './bus-metrics.ts';
+export { createConsumerLagMonitor, partitionLag, type ConsumerGroupTopics, type ConsumerLagMonitor, type ConsumerLagOptions } from './consumer-lag.ts';
 export { ensureCollection } from './collections.ts';
 export { commitModel, COMMITS_COLLECTION, type StoredCommit } from './commit-model.ts';
 export {
@@ -11,6 +12,7 @@ export {
   type ConsumerRunnerHooks,
   type ConsumerRunnerOptions,
   type HandlerContext,
+  type HandlerResult,
 } from './consumer-runner.ts';
 export { DLQ_HEADERS, fromDeadLetter, toDeadLetter } from './dlq.ts';
 export { parseCatalogueEvent, topicOfEvent, type BusEnvelope, type EnvelopeParser } from './envelope.ts';
@@ -39,6 +41,7 @@ export {
   type OutboxRelayOptions,
   type OutboxRelayStatus,
 } from './outbox-relay.ts';
+export { registerOutboxPendingGauge, type OutboxPendingOptions } from './outbox-pending.ts';
 export { replayDlq, type ReplayDlqOptions } from './replay-dlq.ts';
 export { ensureTopics } from './topics.ts';
 export {

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
+import { BUS_TRACER_NAME, endSpans, orderIdOf, startPublishSpan } from '@tributary/telemetry/tracing';
 import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { backoffDelay, sleep } from './backoff.ts';
 import { commitModel, COMMITS_COLLECTION } from './commit-model.ts';
 import { topicOfEvent, type BusEnvelope } from './envelope.ts';
-import { envelopeToMessage, BUS_PRODUCER_CONFIG } from './kafka-message.ts';
+import { envelopeToMessage, BUS_PRODUCER_CONFIG, EVENT_HEADERS } from './kafka-message.ts';
 import { createLease } from './lease.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { selectPublishable, type PendingCommit } from './publishable.ts';
 
 export interface OutboxRelayHooks {
-  /** After each published batch: events sent, and how long the oldest one waited in the outbox. */
-  onPublished?(info: { commits: number; events: number; lagMs: number }): void;
+  /**
+   * After each published batch: events sent, and for each commit how long it waited from its
+   * append to Kafka's acknowledgement (acks = all).
+   */
+  onPublished?(info: { commits: number; events: number; latenciesMs: number[] }): void;
   onError?(error: unknown): void;
 }
 
@@ -37,6 +42,8 @@ export interface OutboxRelayOptions {
   retry?: { initialDelayMs: number; maxDelayMs: number };
   logger?: Logger;
   hooks?: OutboxRelayHooks;
+  /** Makes each event's publish span; default: the global OpenTelemetry tracer (no-op with tracing off). */
+  tracer?: Tracer;
 }
 
 export interface OutboxRelay {
@@ -56,6 +63,24 @@ export interface OutboxRelayStatus {
   lastPublishedAt: Date | null;
 }
 
+interface Outgoing {
+  topic: string;
+  event: BusEnvelope;
+  message: ReturnType<typeof envelopeToMessage>;
+}
+
+/**
+ * Starts the event's publish span, a child of the span that appended it (the envelope's
+ * traceparent), and points the message's traceparent header at it: consumers then nest under
+ * the publication. With tracing off the header keeps the envelope's traceparent.
+ */
+function startPublish(tracer: Tracer, { topic, event, message }: Outgoing): Span {
+  const description = { topic, eventId: event.id, eventType: event.type, key: event.aggregateId, orderId: orderIdOf(event) };
+  const { span, traceparent } = startPublishSpan(tracer, description, event.traceparent);
+  if (traceparent) message.headers[EVENT_HEADERS.traceparent] = traceparent;
+  return span;
+}
+
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const model = commitModel(options.connection, options.collection ?? COMMITS_COLLECTION);
   const logger = options.logger ?? silentLogger();
@@ -64,6 +89,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const leaseTtlMs = options.leaseTtlMs ?? 10_000;
   const retry = options.retry ?? { initialDelayMs: 100, maxDelayMs: 5_000 };
   const topicFor = options.topicFor ?? topicOfEvent;
+  const tracer = options.tracer ?? trace.getTracer(BUS_TRACER_NAME);
   const ownsProducer = !options.producer;
   if (!options.producer && !options.kafka) throw new TypeError('createOutboxRelay needs kafka or producer');
   // One request in flight keeps a retried send from overtaking the next one (ordering).
@@ -117,26 +143,36 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (commits.length === 0) return batch.length;
 
     const byTopic = new Map<string, Message[]>();
+    const outgoing: Outgoing[] = [];
     for (const commit of commits) {
       for (const event of commit.events) {
         const topic = topicFor(event, commit.aggregateType);
         const messages = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
-        messages.push(envelopeToMessage(event));
+        const message = envelopeToMessage(event);
+        messages.push(message);
+        outgoing.push({ topic, event, message });
       }
     }
     // Refuse to publish on a lease that may already have passed to a standby.
     if (!lease.heldFor(leaseTtlMs / 4)) return batch.length;
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    const spans = outgoing.map((item) => startPublish(tracer, item));
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      endSpans(spans, error);
+      throw error;
+    }
+    endSpans(spans);
     const publishedAt = new Date();
     state.lastPublishedAt = publishedAt;
     // Per-document atomic flips; a crash before this line only means a re-publish (at-least-once).
     await model.updateMany({ _id: { $in: commits.map((commit) => commit._id) } }, { $set: { published: true, publishedAt } }).exec();
-    const oldest = Math.min(...commits.map((commit) => commit.committedAt.getTime()));
+    const latenciesMs = commits.map((commit) => publishedAt.getTime() - commit.committedAt.getTime());
     const events = commits.reduce((sum, commit) => sum + commit.events.length, 0);
-    options.hooks?.onPublished?.({ commits: commits.length, events, lagMs: publishedAt.getTime() - oldest });
+    options.hooks?.onPublished?.({ commits: commits.length, events, latenciesMs });
     logger.debug({ commits: commits.length, events }, 'outbox batch published');
     return batch.length;
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tracingConfigFrom, tracingEnvShape, type TracingConfig } from '@tributary/telemetry/tracing';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,8 @@ export const serviceEnvSchema = z.object({
    * it a replica's subscribers see only that replica's changes (an in-process feed, with a warning).
    */
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  /** TRACE_DIR, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED... (see @tributary/telemetry tracing-config.ts). */
+  ...tracingEnvShape,
 });
 
 export interface ServiceConfig {
@@ -41,6 +44,8 @@ export interface ServiceConfig {
   gatewayPublicKeyPem: string;
   /** The change feed's Redis (REDIS_URL); absent: an in-process feed. */
   redisUrl?: string;
+  /** Where spans go, if anywhere (runService starts tracing with it). */
+  tracing: TracingConfig;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +91,7 @@ export function loadServiceConfig<Extra extends z.ZodRawShape>(
     logLevel: c.LOG_LEVEL,
     gatewayPublicKeyPem: publicKey,
     ...(c.REDIS_URL ? { redisUrl: c.REDIS_URL } : {}),
+    tracing: tracingConfigFrom(c),
     env: Object.fromEntries(extraKeys.map((key) => [key, c[key]])) as z.output<z.ZodObject<Extra>>,
   };
 }

@@ -1,5 +1,6 @@
 import { createAssertionVerifier, type AssertionVerifier } from '@tributary/http';
 import { createLogger, type Logger } from '@tributary/telemetry';
+import { startTracing, type Tracing } from '@tributary/telemetry/tracing/start';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import type { ServiceConfig } from './config.ts';
@@ -19,18 +20,22 @@ export interface ProcessResources {
 }
 
 /**
- * The main of every subgraph: connects MongoDB, Kafka and the change feed, builds the service,
- * starts it, prints "<name> subgraph ready at URL" (the launcher waits for that line), and stops
- * it cleanly on SIGTERM / SIGINT (exit 0) or after a failed stop (exit 1).
+ * The main of every subgraph: starts tracing (spans of service `name`; the instrumentations come
+ * from the preload the launcher and the Dockerfile give node), connects MongoDB, Kafka and the
+ * change feed, builds the service, starts it, prints "<name> subgraph ready at URL" (the
+ * launcher waits for that line), and stops it cleanly on SIGTERM / SIGINT (exit 0) or after a
+ * failed stop (exit 1), exporting the last spans before it exits.
  */
 export async function runService<C extends ServiceConfig>(
   name: string,
   loadConfig: () => C,
   createApp: (config: C, resources: ProcessResources) => Service,
 ): Promise<void> {
+  let tracing: Tracing | undefined;
   try {
     const config = loadConfig();
     const logger = createLogger(name, config.logLevel);
+    tracing = startTracing({ service: name, config: config.tracing, logger });
     const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).asPromise();
     const kafka = new Kafka({ clientId: name, brokers: config.kafkaBrokers, logLevel: logLevel.WARN });
     const verifier = await createAssertionVerifier({ publicKeyPem: config.gatewayPublicKeyPem, audience: name });
@@ -45,9 +50,11 @@ export async function runService<C extends ServiceConfig>(
       try {
         await app.stop();
         await connection.close();
+        await tracing?.shutdown();
         process.exit(0);
       } catch (error) {
         logger.error({ err: error }, 'unclean stop');
+        await tracing?.shutdown();
         process.exit(1);
       }
     };
@@ -58,6 +65,7 @@ export async function runService<C extends ServiceConfig>(
     console.log(`${name} subgraph ready at ${url}`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
+    await tracing?.shutdown();
     process.exit(1);
   }
 }

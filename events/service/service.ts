@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   createBusMetrics,
+  createConsumerLagMonitor,
   createConsumerRunner,
   createEventStore,
   createOutboxRelay,
   ensureTopics,
+  registerOutboxPendingGauge,
   type BusMetrics,
   type CommandHandlerDeps,
   type ConsumerRunner,
   type EventStore,
   type HandlerContext,
+  type HandlerResult,
   type OutboxRelay,
   type RetryPolicy,
 } from '@tributary/bus';
 import type { AnyEventEnvelope } from '@tributary/contracts';
 import { attachSubscriptionServer, createServiceServer, type AssertionVerifier } from '@tributary/http';
 import { createHealth, createMetricsRegistry, type HealthCheck, type Logger, type Registry } from '@tributary/telemetry';
+import { traceAppend } from '@tributary/telemetry/tracing';
 import type { DocumentNode } from 'graphql';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
@@ -80,7 +85,8 @@ export interface ConsumerDefinition {
   /** Unique within the service; the consumer group is `<service>.<name>`. */
   name: string;
   topics: string[];
-  handle(envelope: AnyEventEnvelope, context: HandlerContext): Promise<void>;
+  /** May return 'skipped' for a redelivery it recognised (counted apart in events_consumed_total). */
+  handle(envelope: AnyEventEnvelope, context: HandlerContext): Promise<HandlerResult>;
   /** Default: ~40 attempts over several minutes (infrastructure blips heal), then the DLQ. */
   retry?: RetryPolicy;
 }
@@ -125,7 +131,7 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
   const metrics = createMetricsRegistry({ service: name });
   const busMetrics = createBusMetrics(metrics);
   const relay = createOutboxRelay({ connection, kafka, logger: logger.child({ component: 'outbox-relay' }), hooks: busMetrics.relayHooks });
-  const store = createEventStore({ connection, aggregateType: name, onAppended: () => relay.notify() });
+  const store = tracedEventStore(createEventStore({ connection, aggregateType: name, onAppended: () => relay.notify() }));
   const changes = deps.changeFeed ?? defaultChangeFeed(logger);
   const projections = createChangePublisher({ feed: changes, logger: logger.child({ component: 'change-feed' }), metrics });
   const runtime: ServiceRuntime = {
@@ -134,10 +140,11 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
   };
   const module = build(runtime);
 
-  const runners: ConsumerRunner[] = (module.consumers ?? []).map((consumer) =>
+  const groups = (module.consumers ?? []).map((consumer) => ({ consumer, groupId: `${name}.${consumer.name}${deps.groupSuffix ?? ''}` }));
+  const runners: ConsumerRunner[] = groups.map(({ consumer, groupId }) =>
     createConsumerRunner({
       kafka,
-      groupId: `${name}.${consumer.name}${deps.groupSuffix ?? ''}`,
+      groupId,
       topics: consumer.topics,
       fromBeginning: true,
       // The broker answers a fetch as soon as data arrives, so a shorter long-poll costs no
@@ -153,8 +160,16 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
   );
   const workers = module.workers ?? [];
 
-  // One admin client for the service's life: topics at start, then readiness probes.
+  // One admin client for the service's life: topics at start, then readiness probes and lag.
   const admin = kafka.admin();
+  // Gauges read from MongoDB and Kafka (on scrape, throttled); the counters come from busMetrics.
+  registerOutboxPendingGauge({ connection, registry: metrics, logger: logger.child({ component: 'outbox-pending' }) });
+  const consumerLag = createConsumerLagMonitor({
+    admin,
+    groups: groups.map(({ consumer, groupId }) => ({ groupId, topics: consumer.topics })),
+    registry: metrics,
+    logger: logger.child({ component: 'consumer-lag' }),
+  });
   const ready = createHealth({
     mongodb: async () => {
       if (!connection.db) throw new Error('not connected');
@@ -215,6 +230,7 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     await ensureTopics(admin, module.topics, config.kafkaPartitions);
     await relay.start();
     await Promise.all(runners.map((runner) => runner.start()));
+    consumerLag.start();
     for (const worker of workers) {
       await worker.start();
       startedWorkers.push(worker);
@@ -240,12 +256,22 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
       await subscriptions.close();
       if (apolloStarted) await apollo.stop();
       await Promise.all(startedWorkers.map((worker) => worker.stop().catch((err: unknown) => logger.error({ err, worker: worker.name }, 'worker stop failed'))));
-      await Promise.all([...runners.map((runner) => runner.stop()), relay.stop()]);
+      await Promise.all([...runners.map((runner) => runner.stop()), relay.stop(), consumerLag.stop()]);
       await admin.disconnect();
       // Last: consumers publish to it until they stop.
       await changes.close();
     },
   };
+}
+
+/**
+ * Every append in a span whose traceparent the stored events carry, so the relay, Kafka and
+ * every consumer continue the trace of what appended them (see traceAppend). A step outside any
+ * trace (a deadline scan, a payment retry) links its new trace to the stream's latest event's.
+ */
+function tracedEventStore(store: EventStore): EventStore {
+  const lastTraceparent = async (streamId: string) => (await store.readStream(streamId)).findLast((event) => event.traceparent)?.traceparent;
+  return { ...store, append: traceAppend(store.append, { tracer: trace.getTracer('@tributary/service'), lastTraceparent }) };
 }
 
 function defaultChangeFeed(logger: Logger): ChangeFeed {

@@ -5,10 +5,9 @@
  *   npm run test:security                       # the stack `npm run dev` started (DATA_DIR or .data)
  *   npm run test:security -- --url http://127.0.0.1:4000/graphql --subgraph order=http://127.0.0.1:4001/graphql
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { SignJWT } from 'jose';
+import { readDevSecret, signDevToken } from '../src/auth/dev-token.ts';
 import { renderProbeTable, runProbes } from '../test/security/probes.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -20,11 +19,10 @@ const options = new Command()
   .parse()
   .opts<{ url: string; dataDir: string; subgraph: string[]; rateLimit: boolean }>();
 
-const secret = new TextEncoder().encode((await readFile(path.join(options.dataDir, 'auth', 'jwt-secret'), 'utf8')).trim());
+const secret = await readDevSecret(path.join(options.dataDir, 'auth', 'jwt-secret'));
 const results = await runProbes({
   graphqlUrl: options.url,
-  token: (customerId, role = 'customer') =>
-    new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuer('tributary').setAudience('tributary').setExpirationTime('10m').sign(secret),
+  token: (customerId, role = 'customer') => signDevToken(secret, { customerId, role, ttl: '10m' }),
   subgraphUrls: Object.fromEntries(options.subgraph.map((pair) => pair.split('=') as [string, string])),
   rateLimited: options.rateLimit,
 });

@@ -11,6 +11,7 @@ import { SigningDataSource, type GatewayContext } from './auth/signing-data-sour
 import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
 import { checkReadiness } from './health/readiness.ts';
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import { createRequestHandler, GRAPHQL_PATH } from './http/request-handler.ts';
 import { createBrowserPages } from './playground/browser-pages.ts';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin } from './limits/operation-limits.ts';
@@ -54,6 +55,11 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const endpoints = subgraphEndpoints(deps.supergraphSdl, config.subgraphUrlOverrides);
   const urlByName = new Map(endpoints.map((e) => [e.name, e.url]));
 
+  // One registry for the process, served on /metrics; created first because the data sources
+  // and Apollo's plugins report into it.
+  const metrics = createMetricsRegistry({ service: 'gateway' });
+  const gatewayMetrics = createGatewayMetrics(metrics);
+
   // The subscription executor resolves each event's entity fields with the same data sources.
   const dataSources: ServiceMap = {};
   let updateSupergraph: ((sdl: string) => void) | undefined;
@@ -65,7 +71,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     },
     logger,
     buildService: ({ name, url }) => {
-      const source = new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer });
+      const source = new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer, observeFetch: gatewayMetrics.subgraphFetch(name) });
       dataSources[name] = source;
       return source;
     },
@@ -92,7 +98,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     documentStore: null,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
-      operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS),
+      gatewayMetrics.operationsPlugin,
+      operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS, { onRefused: gatewayMetrics.limitRefused }),
       subscriptionsOverHttpRefusal(GRAPHQL_PATH),
       // Apollo's own landing page (Sandbox, loaded from Apollo's CDN) is always off: browsers get the
       // gateway's bundled GraphiQL instead (playground/), or Apollo's plain answer when that is off.
@@ -102,7 +109,6 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
 
   // Not ready before the supergraph is loaded, nor once shutdown began (load balancers stop routing here).
   let accepting = false;
-  const metrics = createMetricsRegistry({ service: 'gateway' });
   const rateLimit = deps.rateLimiter ? createRateLimitGuard({ limiter: deps.rateLimiter, metrics, logger }) : undefined;
   httpServer.on(
     'request',

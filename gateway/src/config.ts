@@ -1,3 +1,4 @@
+import { tracingConfigFrom, tracingEnvShape, type TracingConfig } from '@tributary/telemetry/tracing';
 import { z } from 'zod';
 import { DEFAULT_OPERATION_LIMITS as LIMITS, type OperationLimits } from './limits/operation-limits.ts';
 import { DEFAULT_SUBSCRIPTION_SETTINGS as SUBSCRIPTIONS, type SubscriptionSettings } from './subscriptions/gateway-subscriptions.ts';
@@ -49,6 +50,8 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(SUBSCRIPTIONS.maxPerConnection),
   SUBSCRIPTION_QUEUE_SIZE: z.coerce.number().int().min(1).max(100_000).default(SUBSCRIPTIONS.queueSize),
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(SUBSCRIPTIONS.keepAliveMs),
+  /** TRACE_DIR, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED... (see @tributary/telemetry tracing-config.ts). */
+  ...tracingEnvShape,
 });
 
 const KEY_SOURCE_PROBLEM =
@@ -87,6 +90,8 @@ export interface GatewayConfig {
     customer: { perSecond: number; burst: number };
     anonymous: { perSecond: number; burst: number };
   };
+  /** Where spans go, if anywhere (main.ts starts tracing with it). */
+  tracing: TracingConfig;
 }
 
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -169,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       // Anonymous callers get no burst beyond their per-second rate.
       anonymous: { perSecond: e.RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.RATE_LIMIT_ANONYMOUS_PER_SECOND },
     },
+    tracing: tracingConfigFrom(e),
   };
 }

@@ -1,12 +1,14 @@
 /**
- * Starts the gateway: config from the environment, the composed supergraph from disk.
- * Prints `gateway ready at <url>` on stdout once it serves; SIGTERM/SIGINT stop it gracefully;
- * SIGHUP reloads the supergraph file.
+ * Starts the gateway: config from the environment, tracing (the instrumentations come from the
+ * preload the launcher and the Dockerfile give node), the composed supergraph from disk.
+ * Prints `gateway ready at <url>` on stdout once it serves; SIGTERM/SIGINT stop it gracefully
+ * (the last spans are exported before it exits); SIGHUP reloads the supergraph file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAssertionSigner } from '@tributary/http';
 import { createLogger, type Logger } from '@tributary/telemetry';
+import { startTracing } from '@tributary/telemetry/tracing/start';
 import { createGatewayApp } from './app.ts';
 import { loadVerificationKey } from './auth/verification-key.ts';
 import { createTokenVerifier } from './auth/verify-token.ts';
@@ -42,6 +44,7 @@ function createRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter |
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('gateway', config.logLevel);
+  const tracing = startTracing({ service: 'gateway', config: config.tracing, logger });
   const supergraphSdl = await readSupergraph(config.supergraphPath);
   const key = await loadVerificationKey(config.auth.keys);
   const verifyToken = createTokenVerifier({ key, issuer: config.auth.issuer, audience: config.auth.audience });
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
         logger.error({ err: error }, 'gateway stop failed');
         process.exitCode = 1;
       }
+      await tracing.shutdown();
     })();
   };
   process.once('SIGTERM', shutdown);

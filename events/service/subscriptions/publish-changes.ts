@@ -34,7 +34,7 @@ export function changeToAnnounce(outcome: ProjectionOutcome, envelope: AnyEventE
 /** Registers its failure counter on `metrics`: once per registry (prom-client refuses a second). */
 export function createChangePublisher(options: { feed: ChangeFeed; logger: Logger; metrics: Registry }): ChangePublisher {
   const failures = new Counter({
-    name: 'tributary_change_publish_failures_total',
+    name: 'change_feed_publish_failures_total',
     help: 'Read-model changes that could not be published to subscriptions (the read model was written)',
     labelNames: ['channel'],
     registers: [options.metrics],

@@ -31,8 +31,16 @@ describe('loadServiceConfig', () => {
       kafkaPartitions: 6,
       logLevel: 'info',
       gatewayPublicKeyPem: PEM,
+      tracing: { enabled: false, fileMaxBytes: 50 * 1024 * 1024 },
       env: {},
     });
+  });
+
+  it('reads where spans go: tracing is on with a TRACE_DIR or an OTLP endpoint, unless OTEL_SDK_DISABLED=true', () => {
+    const traced = loadServiceConfig('order', { ...minimal, TRACE_DIR: '/data/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }, { defaultPort: 4001 });
+    expect(traced.tracing).toEqual({ enabled: true, dir: '/data/traces', fileMaxBytes: 50 * 1024 * 1024, otlpTracesUrl: 'http://jaeger:4318/v1/traces' });
+    expect(loadServiceConfig('order', { ...minimal, TRACE_DIR: '/data/traces', OTEL_SDK_DISABLED: 'true' }, { defaultPort: 4001 }).tracing.enabled).toBe(false);
+    expect(configError(() => loadServiceConfig('order', { ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger' }, { defaultPort: 4001 })).message).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
   });
 
   it('reads every setting it is given, splitting and trimming the broker list', () => {

@@ -51,7 +51,7 @@ async function recordedFeed(channel = 'counters') {
 }
 
 const failuresOf = async (metrics: ReturnType<typeof createMetricsRegistry>) =>
-  ((await metrics.getSingleMetric('tributary_change_publish_failures_total')?.get())?.values ?? []).map(({ labels, value }) => ({ labels, value }));
+  ((await metrics.getSingleMetric('change_feed_publish_failures_total')?.get())?.values ?? []).map(({ labels, value }) => ({ labels, value }));
 
 describe('createChangePublisher().apply', () => {
   it('announces the new document after each applied event', async () => {

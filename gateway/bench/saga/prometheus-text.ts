@@ -1,5 +1,7 @@
 /** The few numbers the benchmark reads from a service's /metrics (Prometheus text format). */
 export interface HandlerTime {
+  /** The consumer group (one per projection or reaction) and the topic it read. */
+  group: string;
   topic: string;
   count: number;
   seconds: number;
@@ -17,27 +19,29 @@ function samples(text: string): { name: string; labels: Record<string, string>; 
   });
 }
 
-/** Per consumed topic: events handled and seconds spent in handlers. */
+/** Per consumer group and topic: events handled and seconds spent in handlers (events_handler_duration_seconds). */
 export function handlerTimes(text: string): HandlerTime[] {
-  const byTopic = new Map<string, HandlerTime>();
+  const bySeries = new Map<string, HandlerTime>();
   for (const sample of samples(text)) {
-    if (!sample.name.startsWith('tributary_consumer_handle_seconds_')) continue;
+    if (!sample.name.startsWith('events_handler_duration_seconds_')) continue;
+    const group = sample.labels.group ?? '?';
     const topic = sample.labels.topic ?? '?';
-    const entry = byTopic.get(topic) ?? { topic, count: 0, seconds: 0 };
+    const key = `${group}\u0000${topic}`;
+    const entry = bySeries.get(key) ?? { group, topic, count: 0, seconds: 0 };
     if (sample.name.endsWith('_count')) entry.count = sample.value;
     if (sample.name.endsWith('_sum')) entry.seconds = sample.value;
-    byTopic.set(topic, entry);
+    bySeries.set(key, entry);
   }
-  return [...byTopic.values()];
+  return [...bySeries.values()];
 }
 
-/** Mean outbox lag (commit -> Kafka acknowledgement) in milliseconds, and how many batches. */
-export function outboxLag(text: string): { batches: number; meanMs: number } {
+/** Mean outbox publish latency (append -> Kafka acknowledgement) in milliseconds, over how many commits. */
+export function outboxLatency(text: string): { commits: number; meanMs: number } {
   let count = 0;
   let sum = 0;
   for (const sample of samples(text)) {
-    if (sample.name === 'tributary_outbox_lag_seconds_count') count = sample.value;
-    if (sample.name === 'tributary_outbox_lag_seconds_sum') sum = sample.value;
+    if (sample.name === 'outbox_publish_latency_seconds_count') count = sample.value;
+    if (sample.name === 'outbox_publish_latency_seconds_sum') sum = sample.value;
   }
-  return { batches: count, meanMs: count ? (sum / count) * 1000 : 0 };
+  return { commits: count, meanMs: count ? (sum / count) * 1000 : 0 };
 }

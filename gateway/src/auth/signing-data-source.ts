@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { context as traceContext, propagation } from '@opentelemetry/api';
 import { actorSchema, ACTOR_HEADER, type Actor } from '@tributary/contracts';
 import { ASSERTION_HEADER, type AssertionSigner } from '@tributary/http';
+import { timedFetch, type ObserveSubgraphFetch } from '../metrics/subgraph-fetch-metrics.ts';
 
 /** Per-request context of the gateway: the verified caller, absent for anonymous requests. */
 export interface GatewayContext {
@@ -22,15 +24,20 @@ type FetchInit = NonNullable<Parameters<Fetcher>[1]>;
  * single-use. Any identity or assertion header a client sent is dropped first, whatever it says.
  */
 export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(options: { url: string; subgraph: string; signer: AssertionSigner }) {
+  constructor(options: { url: string; subgraph: string; signer: AssertionSigner; observeFetch?: ObserveSubgraphFetch }) {
     super({ url: options.url });
-    const send = this.fetcher;
+    // Timed around the request alone (graphql_subgraph_fetch_duration_seconds), signing excluded.
+    const send = options.observeFetch ? timedFetch(this.fetcher, options.observeFetch) : this.fetcher;
     this.fetcher = (async (url: string, init: FetchInit) => {
       const headers = { ...(init.headers as Record<string, string>) };
       const pending = headers[PENDING_ACTOR_HEADER];
       delete headers[PENDING_ACTOR_HEADER];
       const actor = pending ? actorSchema.parse(JSON.parse(pending)) : null;
       headers[ASSERTION_HEADER] = await options.signer.sign(options.subgraph, actor, String(init.body ?? ''));
+      // The subgraph continues this trace (W3C traceparent of Apollo's gateway.fetch span): set
+      // here, not only by the http instrumentation, so it holds without the preload too. The
+      // assertion covers the body, not the headers.
+      propagation.inject(traceContext.active(), headers);
       return send(url, { ...init, headers });
     }) as Fetcher;
   }

@@ -67,6 +67,11 @@ export function checkOperation(schema: GraphQLSchema, source: string, limits: Op
   return checkDocument(schema, document, limits, variables);
 }
 
+export interface OperationLimitsHooks {
+  /** Each refusal, with the limit it names (extensions.limit): graphql_operation_limit_refusals_total. */
+  onRefused?(limit: string): void;
+}
+
 /** Stands in for a refused operation so Apollo neither parses nor validates its source. */
 const REFUSED: DocumentNode = parse('{ __typename }');
 
@@ -85,7 +90,7 @@ const REFUSED: DocumentNode = parse('{ __typename }');
  * The checks run on every request, not only on a document-cache miss: the cost depends on the
  * variables (`first: $n`). The extra parse is bounded by the token limit checked just before it.
  */
-export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+export function operationLimitsPlugin(limits: OperationLimits, hooks: OperationLimitsHooks = {}): ApolloServerPlugin {
   return {
     async requestDidStart() {
       let refusal: GraphQLError | undefined;
@@ -95,7 +100,10 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
           if (refusal) (requestContext as { document?: DocumentNode }).document = REFUSED;
         },
         async didResolveOperation() {
-          if (refusal) throw refusal;
+          if (!refusal) return;
+          // Counted where the refusal becomes the answer, once per refused operation.
+          hooks.onRefused?.(String(refusal.extensions['limit']));
+          throw refusal;
         },
       };
     },

@@ -1,4 +1,6 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
+import { failSpan, linkToTraceparent, TRACE_ATTRIBUTES } from '@tributary/telemetry/tracing';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
 import type { GatewayContext } from '../auth/signing-data-source.ts';
@@ -93,7 +95,7 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
       const key = `${operation.plan.key}|${JSON.stringify(operation.variables)}`;
       let pending = byOperation.get(key);
       if (!pending) {
-        pending = execute(event, operation).catch((error: unknown) => {
+        pending = inEventSpan(event, operation, () => execute(event, operation)).catch((error: unknown) => {
           deps.logger.error({ err: error }, 'could not resolve a subscription event');
           throw error;
         });
@@ -102,4 +104,41 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
       return pending;
     },
   };
+}
+
+/**
+ * Runs one event's resolution in a span of its own, the parent of its entity fetches (which
+ * carry it to the subgraphs). A root span: the event comes off a long-lived upstream socket, not
+ * out of a request; when the subgraph put a traceparent in the event's extensions, it is linked.
+ * The order id, when the event is an order's, lets `npm run trace -- --order` find it.
+ */
+async function inEventSpan<T>(event: UpstreamEvent, operation: ClientOperation, run: () => Promise<T>): Promise<T> {
+  const field = Object.keys(event.data ?? {})[0] ?? 'unknown';
+  const orderId = orderIdOfEvent(field, event.data?.[field]);
+  const attributes: Attributes = {
+    'graphql.operation.type': 'subscription',
+    'tributary.subscription.field': field,
+    ...(operation.operationName ? { 'graphql.operation.name': operation.operationName } : {}),
+    ...(orderId ? { [TRACE_ATTRIBUTES.orderId]: orderId } : {}),
+  };
+  const traceparent = event.extensions?.['traceparent'];
+  const link = linkToTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
+  // Taken per event, not at import: a tracer taken before main() started tracing would stay a no-op.
+  const span = trace.getTracer('@tributary/gateway').startSpan(`subscription event ${field}`, { kind: SpanKind.INTERNAL, attributes, ...(link ? { links: [link] } : {}) }, ROOT_CONTEXT);
+  try {
+    return await context.with(trace.setSpan(ROOT_CONTEXT, span), run);
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/** orderChanged sends the order itself; other events name their order by orderId. */
+function orderIdOfEvent(field: string, value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, orderId } = value as { id?: unknown; orderId?: unknown };
+  if (typeof orderId === 'string') return orderId;
+  return field === 'orderChanged' && typeof id === 'string' ? id : undefined;
 }

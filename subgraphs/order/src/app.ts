@@ -6,6 +6,7 @@ import { parse } from 'graphql';
 import { createOrderCommands } from './commands/order-commands.ts';
 import { ORDER_CHANGES_CHANNEL, orderReadModel } from './projections/order-read-model.ts';
 import { orderProjection } from './projections/order-view.ts';
+import { createSagaMetrics } from './projections/saga-metrics.ts';
 import { orderDeadlines } from './reactions/order-deadlines.ts';
 import { sagaVerdicts } from './reactions/saga-verdicts.ts';
 import { createResolvers } from './resolvers/index.ts';
@@ -25,6 +26,7 @@ export function createOrderService(deps: OrderServiceDeps): Service {
     const keyClaims = createKeyClaims(runtime.connection);
     const readModel = orderReadModel(runtime.connection);
     const commands = createOrderCommands({ ...runtime.commands, keyClaims });
+    const sagaMetrics = createSagaMetrics(runtime.metrics);
     return {
       typeDefs,
       resolvers: createResolvers({
@@ -40,8 +42,16 @@ export function createOrderService(deps: OrderServiceDeps): Service {
         await readModel.createIndexes();
       },
       consumers: [
-        // Writes each order document, then announces it to orderChanged subscribers.
-        readModelConsumer(runtime, { name: 'read-model', topics: [TOPICS.order], model: readModel, projection: orderProjection, channel: ORDER_CHANGES_CHANNEL }),
+        // Writes each order document, then announces it to orderChanged subscribers; the saga's
+        // outcome is counted here, where each event is applied exactly once (not on redelivery).
+        readModelConsumer(runtime, {
+          name: 'read-model',
+          topics: [TOPICS.order],
+          model: readModel,
+          projection: orderProjection,
+          channel: ORDER_CHANGES_CHANNEL,
+          onApplied: sagaMetrics.orderApplied,
+        }),
         ...sagaVerdicts(commands),
       ],
       workers: [

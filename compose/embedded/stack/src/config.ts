@@ -51,6 +51,11 @@ const envSchema = z.object({
   SMTP_PORT: port.default(2525),
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   STOP_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** OpenTelemetry's switch: "true" (any case) turns tracing off in every service. */
+  OTEL_SDK_DISABLED: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() === 'true'),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -67,6 +72,11 @@ export interface StackConfig {
   logLevel: LogLevel;
   readyTimeoutMs: number;
   stopGraceMs: number;
+  /**
+   * Whether the gateway and the subgraphs trace (unless OTEL_SDK_DISABLED=true): they then get
+   * the tracing preload and keep their spans in DATA_DIR/traces (see services.ts tracingEnv).
+   */
+  tracing: boolean;
   /** The environment every child starts from (PATH, HOME, JWKS_URL...), before the launcher's own values. */
   baseEnv: Record<string, string>;
 }
@@ -105,6 +115,7 @@ export function parseStackConfig(env: Record<string, string | undefined>, repoRo
     logLevel: e.LOG_LEVEL,
     readyTimeoutMs: e.READY_TIMEOUT_MS,
     stopGraceMs: e.STOP_GRACE_MS,
+    tracing: !e.OTEL_SDK_DISABLED,
     baseEnv,
   };
 }

@@ -16,7 +16,7 @@ import { devLinks, type DevLinks } from './dev-links.ts';
 import { createPrefixedSink, type LineSink } from './output.ts';
 import { isPortFree, pickPort, pickPorts } from './ports.ts';
 import type { ManagedChild } from './processes.ts';
-import { DEMO_SKUS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY, subgraphEnv } from './services.ts';
+import { DEMO_SKUS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY, subgraphEnv, tracingEnv } from './services.ts';
 import type { StackSummary } from './summary.ts';
 import { Supervisor, type UnexpectedExit } from './supervisor.ts';
 import { startReaper, stopReaper } from './watchdog.ts';
@@ -167,6 +167,8 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       return exists;
     });
     const subgraphPorts = await pickPorts(present.map((subgraph) => subgraph.port));
+    // The gateway and the subgraphs trace into DATA_DIR/traces (unless OTEL_SDK_DISABLED=true).
+    const traced = tracingEnv({ repoRoot: root, dataDir: config.dataDir, tracing: config.tracing, baseEnv: config.baseEnv });
     const envs = present.map((subgraph, index) =>
       subgraphEnv(
         subgraph,
@@ -184,7 +186,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
     );
     const startedSubgraphs = await supervisor.startStage(
       present.map((subgraph, index) =>
-        spec(subgraph.name, subgraph.entry, envs[index] ?? {}, { readyPattern: SUBGRAPH_READY, watch: options.watch }),
+        spec(subgraph.name, subgraph.entry, { ...envs[index], ...traced }, { readyPattern: SUBGRAPH_READY, watch: options.watch }),
       ),
     );
     const subgraphs = startedSubgraphs.map(({ child, match }) => ({ name: child.name, url: match?.[1] ?? '' }));
@@ -202,7 +204,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
         else log(`${subgraph.name} runs but is not in ${GATEWAY.supergraphConfig}; the gateway will not route to it`);
       }
       // REDIS_URL: the gateway keeps its rate-limit counters there (shared by gateway replicas).
-      const env = { ...gatewayEnv, REDIS_URL: servers.redisUrl, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' };
+      const env = { ...gatewayEnv, ...traced, REDIS_URL: servers.redisUrl, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' };
       await supervisor.startStage([spec('gateway', GATEWAY.entry, env, { readyPattern: GATEWAY.ready, watch: options.watch })]);
       gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
       // Only with the secret the launcher made: then it can sign tokens the gateway accepts. A

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 /**
  * What the launcher runs, as data. Adding a subgraph to the stack is one line in SUBGRAPHS; an
  * entry whose entry file does not exist yet is skipped (and logged), so the table can list
@@ -70,6 +74,26 @@ export function subgraphEnv(subgraph: SubgraphEntry, values: StackValues, userEn
     if (resolved !== undefined) env[name] = resolved;
   }
   return env;
+}
+
+/** The tracing preload (relative to the repository root): patches http, graphql, mongodb... as they load. */
+export const TRACING_PRELOAD = 'events/telemetry/tracing/register.mjs';
+
+/**
+ * What the gateway and every subgraph get to trace: the preload, through NODE_OPTIONS (after
+ * the user's own) so tsx's node runs it before the service's code, and TRACE_DIR, where each
+ * keeps its spans for `npm run trace` (a TRACE_DIR of the user's wins). Nothing with tracing off
+ * (OTEL_SDK_DISABLED=true, which the services read themselves too).
+ */
+export function tracingEnv(options: { repoRoot: string; dataDir: string; tracing: boolean; baseEnv: Record<string, string> }): Record<string, string> {
+  if (!options.tracing) return {};
+  const traceDir = { TRACE_DIR: options.baseEnv.TRACE_DIR || path.join(options.dataDir, 'traces') };
+  const file = path.join(options.repoRoot, TRACING_PRELOAD);
+  // Like a missing entry file, a missing preload (a checkout without it) must not stop the services.
+  if (!existsSync(file)) return traceDir;
+  // A file URL: NODE_OPTIONS splits on spaces, which a repository path may contain.
+  const preload = `--import=${pathToFileURL(file).href}`;
+  return { NODE_OPTIONS: [options.baseEnv.NODE_OPTIONS, preload].filter(Boolean).join(' '), ...traceDir };
 }
 
 /** Every subgraph prints "<name> subgraph ready at http://HOST:PORT/graphql". */

@@ -68,7 +68,7 @@ describe('subscriptions survive subgraph restarts and span replicas', () => {
     for (let i = 0; i < 15; i += 1) ids.push(await saga.place(alice, [{ sku, quantity: 1 }]));
     await until(() => expect(ids.map((id) => lastStatus(sub.results, id))).toEqual(ids.map(() => 'CONFIRMED')), { timeoutMs: 60_000 });
     // Both replicas projected some of them (three partitions over two group members).
-    const projected = await Promise.all([stack.subgraphUrls.order!, replicaUrl].map((url) => metricValue(url, 'tributary_consumer_processed_total', ['topic="tributary.order"', 'type="OrderPlaced"'])));
+    const projected = await Promise.all([stack.subgraphUrls.order!, replicaUrl].map((url) => metricValue(url, 'events_consumed_total', ['group="order.read-model', 'type="OrderPlaced"', 'outcome="processed"'])));
     expect(projected.every((count) => count > 0)).toBe(true);
     sub.unsubscribe();
     await client.dispose();
