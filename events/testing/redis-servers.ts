@@ -31,7 +31,8 @@ function realRedisUnavailable(): string | undefined {
   return probe.error !== undefined || probe.status !== 0 ? `${redisServerBin} is not runnable (install Redis 7 or set REDIS_SERVER_BIN)` : undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A port that was free a moment ago (also a closed port, for "Redis is down" cases). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

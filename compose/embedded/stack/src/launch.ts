@@ -117,10 +117,9 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
   try {
     // Checked first: a busy gateway port should fail in a second, not after every server started.
     const gatewayPresent = existsSync(path.join(root, GATEWAY.entry));
-    const gatewayPort = config.gatewayPort === 0 ? await pickPort(0) : config.gatewayPort;
-    if (gatewayPresent && !(await isPortFree(gatewayPort))) {
+    if (gatewayPresent && config.gatewayPort !== 0 && !(await isPortFree(config.gatewayPort))) {
       throw new Error(
-        `GATEWAY_PORT ${gatewayPort} is in use; stop what uses it (a stack left running with another DATA_DIR? ` +
+        `GATEWAY_PORT ${config.gatewayPort} is in use; stop what uses it (a stack left running with another DATA_DIR? ` +
           '`DATA_DIR=<its dir> npm run stop`) or set GATEWAY_PORT',
       );
     }
@@ -203,6 +202,9 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
         if (inSupergraph.has(subgraph.name)) gatewayEnv[subgraphUrlVariable(subgraph.name)] = subgraph.url;
         else log(`${subgraph.name} runs but is not in ${GATEWAY.supergraphConfig}; the gateway will not route to it`);
       }
+      // GATEWAY_PORT=0 (tests): a free port picked only now, once the embedded servers, which also
+      // ask the system for free ports, hold theirs; picked earlier, one of them could be given it.
+      const gatewayPort = config.gatewayPort === 0 ? await pickPort(0) : config.gatewayPort;
       // REDIS_URL: the gateway keeps its rate-limit counters there (shared by gateway replicas).
       const env = { ...gatewayEnv, ...traced, REDIS_URL: servers.redisUrl, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' };
       await supervisor.startStage([spec('gateway', GATEWAY.entry, env, { readyPattern: GATEWAY.ready, watch: options.watch })]);
