@@ -72,9 +72,13 @@ export async function openWatchedPage(browser: Browser): Promise<PageWatch> {
     watch.offHost.push(url);
     return route.abort('blockedbyclient');
   });
-  // WebSockets are not routed: record where they go instead.
+  // A WebSocket to another host is refused before it leaves the browser (and recorded); loopback
+  // sockets are not routed at all, so the pages talk to the gateway directly.
+  await page.routeWebSocket((url) => !isLoopback(url.href), (socket) => {
+    watch.offHost.push(socket.url());
+    void socket.close({ code: 1008, reason: 'blocked by the test: not loopback' });
+  });
   page.on('websocket', (socket) => {
-    if (!isLoopback(socket.url())) watch.offHost.push(socket.url());
     socket.on('framesent', (event) => frame('sent', event.payload));
     socket.on('framereceived', (event) => frame('received', event.payload));
     socket.on('close', () => frame('closed', socket.url()));

@@ -169,6 +169,8 @@ suite(chromiumPath ? 'the playground and the live board in Chromium' : `the play
     // Not one of our pages (their CSP would refuse these before the network): a bare page.
     const watch = await openWatchedPage(browser);
     await watch.page.evaluate(() => void new WebSocket('ws://example.com/socket'));
+    // Recorded before the page navigates away (a navigation would cancel the socket attempt).
+    await expect.poll(() => watch.offHost, { timeout: WAIT_MS }).toEqual(['ws://example.com/socket']);
     await expect(watch.page.goto('http://example.com/probe')).rejects.toThrow();
     await expect.poll(() => watch.offHost, { timeout: WAIT_MS }).toEqual(['ws://example.com/socket', 'http://example.com/probe']);
     await watch.page.context().close();
