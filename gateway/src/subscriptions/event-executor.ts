@@ -7,8 +7,8 @@ import type { GatewayContext } from '../auth/signing-data-source.ts';
 import type { UpstreamEvent } from './shared-upstreams.ts';
 import type { SubscriptionPlan, SubscriptionSchema } from './subscription-planner.ts';
 
-/** One client operation, as the executor resolves each of its events. */
-export interface ClientOperation {
+/** One client subscription's operation, as the client sent it. */
+export interface ClientOperationInput {
   plan: SubscriptionPlan;
   document: DocumentNode;
   source: string;
@@ -17,7 +17,15 @@ export interface ClientOperation {
   context: GatewayContext;
 }
 
+/** The operation with what every one of its events needs, worked out once at subscribe time. */
+export interface ClientOperation extends ClientOperationInput {
+  /** Executions with the same key share one resolution per event (plan and variables). */
+  sharingKey: string;
+  operationContext: ReturnType<typeof buildOperationContext>;
+}
+
 export interface EventExecutor {
+  prepare(input: ClientOperationInput): ClientOperation;
   /** The client's answer for one upstream event; concurrent callers with the same operation share one resolution. */
   resolve(event: UpstreamEvent, operation: ClientOperation): Promise<ExecutionResult>;
 }
@@ -62,7 +70,7 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
       },
     };
     const serviceMap: ServiceMap = { ...real, [plan.primary.serviceName]: fromEvent };
-    const operationContext = buildOperationContext({ schema: deps.apiGraphQLSchema, operationDocument: operation.document, operationName: operation.operationName });
+    const { operationContext } = operation;
     const requestContext = {
       request: { query: operation.source, variables: operation.variables, operationName: operation.operationName },
       context: operation.context,
@@ -86,13 +94,20 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
   }
 
   return {
+    prepare(input) {
+      return {
+        ...input,
+        sharingKey: `${input.plan.key}|${JSON.stringify(input.variables)}`,
+        operationContext: buildOperationContext({ schema: deps.apiGraphQLSchema, operationDocument: input.document, operationName: input.operationName }),
+      };
+    },
     resolve(event, operation) {
       let byOperation = shared.get(event);
       if (!byOperation) {
         byOperation = new Map();
         shared.set(event, byOperation);
       }
-      const key = `${operation.plan.key}|${JSON.stringify(operation.variables)}`;
+      const key = operation.sharingKey;
       let pending = byOperation.get(key);
       if (!pending) {
         pending = inEventSpan(event, operation, () => execute(event, operation)).catch((error: unknown) => {

@@ -64,7 +64,8 @@ export function createFederatedSubscriptions(deps: FederatedSubscriptionsDeps): 
       const variables: Record<string, unknown> = {};
       for (const name of primary.variableUsages ?? []) if (args.variables[name] !== undefined) variables[name] = args.variables[name];
       const request = { subgraph: primary.serviceName, query: primary.operation, ...(primary.operationName ? { operationName: primary.operationName } : {}), variables, actor: args.context.actor };
-      const operation = { plan, document: args.document, source: args.source, operationName: args.operationName, variables: args.variables, context: args.context };
+      // Per-operation work (operation context, sharing key) done here once, not on every event of every listener.
+      const operation = executor.prepare({ plan, document: args.document, source: args.source, operationName: args.operationName, variables: args.variables, context: args.context });
 
       // Filled in once joined; the stream may close (client left) before or after that.
       const upstream: { leave?: () => void } = {};
