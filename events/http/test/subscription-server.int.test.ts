@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ValidationRule } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError, type Actor } from '@tributary/contracts';
+import type { Actor } from '@tributary/contracts';
 import { createLogger } from '../../telemetry/index.ts';
 import {
   CONNECTION_ASSERTION_BODY,
@@ -17,95 +15,10 @@ import {
   type AssertionSigner,
 } from '../gateway-assertion.ts';
 import { attachSubscriptionServer, CLOSE_UNAUTHORIZED, type SubscriptionServer } from '../subscription-server.ts';
+import { alice, AUDIENCE, bob, noForbidden, resolverRuns, schema, ticks, type ProbeContext } from './probe-schema.ts';
 
 // graphql-ws over a real socket (the graphql-ws client on `ws`), trusted the way the gateway
 // does it: an assertion in connection_init, and one per subscribe bound to its payload.
-
-// The schema must come from the graphql copy graphql-ws executes with (see subscription-errors.ts).
-const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
-const AUDIENCE = 'probe';
-const alice: Actor = { customerId: 'alice', role: 'customer' };
-const bob: Actor = { customerId: 'bob', role: 'customer' };
-
-interface ProbeContext {
-  actor: Actor | null;
-}
-
-/** Ticks pushed by the test; counts live listeners so that cleanup can be checked. */
-const ticks = {
-  listeners: new Set<(value: number) => void>(),
-  emit(value: number) {
-    for (const listener of ticks.listeners) listener(value);
-  },
-};
-let resolverRuns = 0;
-
-function tickStream(): AsyncIterableIterator<number> {
-  const queue: number[] = [];
-  let wake: (() => void) | undefined;
-  const listener = (value: number) => {
-    queue.push(value);
-    wake?.();
-  };
-  ticks.listeners.add(listener);
-  let done = false;
-  return {
-    async next() {
-      while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return done ? { value: undefined, done: true } : { value: queue.shift()!, done: false };
-    },
-    async return() {
-      done = true;
-      ticks.listeners.delete(listener);
-      wake?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-async function* once<T>(value: T): AsyncGenerator<T> {
-  yield value;
-}
-
-const Subscription = new graphql.GraphQLObjectType<unknown, ProbeContext>({
-  name: 'Subscription',
-  fields: {
-    ticks: {
-      type: new graphql.GraphQLNonNull(graphql.GraphQLInt),
-      subscribe: () => {
-        resolverRuns += 1;
-        return tickStream();
-      },
-      resolve: (value: unknown) => value,
-    },
-    whoami: {
-      type: new graphql.GraphQLNonNull(graphql.GraphQLString),
-      args: { note: { type: graphql.GraphQLString } },
-      subscribe: (_: unknown, __: unknown, context: ProbeContext) => {
-        resolverRuns += 1;
-        return once(context.actor ? `${context.actor.role}:${context.actor.customerId}` : 'anonymous');
-      },
-      resolve: (value: unknown) => value,
-    },
-    refused: {
-      type: graphql.GraphQLString,
-      subscribe: () => {
-        throw new DomainError('NOT_FOUND', 'nothing here');
-      },
-    },
-  },
-});
-const schema = new graphql.GraphQLSchema({ query: new graphql.GraphQLObjectType({ name: 'Query', fields: { ok: { type: graphql.GraphQLBoolean, resolve: () => true } } }), subscription: Subscription });
-
-/** Refuses any operation with a field aliased `forbidden`: proves the extra rules run. */
-const noForbidden: ValidationRule = (context) => ({
-  Field(node) {
-    if ((node.alias ?? node.name).value === 'forbidden') context.reportError(new graphql.GraphQLError('forbidden field', { nodes: [node], extensions: { limit: 'test' } }));
-  },
-});
 
 let httpServer: Server;
 let subscriptions: SubscriptionServer;
@@ -209,11 +122,11 @@ const errorsOf = (outcome: Outcome) => outcome.error as { message: string; exten
 
 describe('the connection', () => {
   it('is refused with 4401 without a connection assertion, and nothing runs', async () => {
-    const before = resolverRuns;
+    const before = resolverRuns.count;
     const client = connect(async () => ({}));
     const outcome = await collect(client, await signed({ query: 'subscription { ticks }' }, alice)).ended;
     expect(outcome.error).toMatchObject({ code: CLOSE_UNAUTHORIZED, reason: expect.stringContaining('missing') });
-    expect(resolverRuns).toBe(before);
+    expect(resolverRuns.count).toBe(before);
   });
 
   it('is refused with 4401 when the assertion is for another subgraph or another body', async () => {
@@ -236,11 +149,11 @@ describe('a subscribe', () => {
     ['is signed for another subgraph', async () => signed({ query }, alice, signer, 'payment')],
     ['carries an assertion bound to another payload', async () => ({ query, extensions: (await signed({ query, variables: { note: 'x' } }, alice)).extensions })],
   ])('is refused with UNAUTHENTICATED when it %s, and runs nothing', async (_case, build) => {
-    const before = resolverRuns;
+    const before = resolverRuns.count;
     const outcome = await collect(connect(), await build()).ended;
     expect(errorsOf(outcome)).toEqual([{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', formatted: true } }]);
     expect(outcome.results).toEqual([]);
-    expect(resolverRuns).toBe(before);
+    expect(resolverRuns.count).toBe(before);
   });
 
   it('is refused when its assertion is replayed, even on the same socket', async () => {
