@@ -4,6 +4,8 @@
  * the moment it was sent.
  */
 
+import { PushStream } from '@tributary/testing/push-stream';
+
 const PULSE_TYPES = `
 type Query { pulseCount: Int! }
 type Subscription {
@@ -39,10 +41,10 @@ export interface Pulse {
 
 /** Every open `pulses` subscription of one process, fed by emit(). */
 export class PulseFeed {
-  private readonly streams = new Set<PulseStream>();
+  private readonly streams = new Set<PushStream<{ pulses: Pulse }>>();
 
   subscribe(): AsyncIterableIterator<{ pulses: Pulse }> {
-    const stream = new PulseStream(() => this.streams.delete(stream));
+    const stream = new PushStream<{ pulses: Pulse }>(() => this.streams.delete(stream));
     this.streams.add(stream);
     return stream;
   }
@@ -56,43 +58,5 @@ export class PulseFeed {
 
   get active(): number {
     return this.streams.size;
-  }
-}
-
-/**
- * One subscription's pulses. Not an async generator: a generator waiting for its next value
- * cannot be returned until that value comes, so a client that leaves would stay subscribed.
- */
-class PulseStream implements AsyncIterableIterator<{ pulses: Pulse }> {
-  private readonly queue: { pulses: Pulse }[] = [];
-  private wake: (() => void) | undefined;
-  private done = false;
-
-  constructor(private readonly onEnd: () => void) {}
-
-  push(value: { pulses: Pulse }): void {
-    this.queue.push(value);
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  async next(): Promise<IteratorResult<{ pulses: Pulse }>> {
-    while (!this.done && this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-    const value = this.queue.shift();
-    return value && !this.done ? { done: false, value } : { done: true, value: undefined };
-  }
-
-  async return(): Promise<IteratorResult<{ pulses: Pulse }>> {
-    if (!this.done) {
-      this.done = true;
-      this.onEnd();
-      this.wake?.();
-    }
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }

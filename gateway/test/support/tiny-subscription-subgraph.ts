@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { Actor } from '@tributary/contracts';
 import { attachSubscriptionServer, createServiceServer, type AssertionVerifier } from '@tributary/http';
 import type { Logger } from '@tributary/telemetry';
+import { PushStream } from '@tributary/testing/push-stream';
 
 export interface TickContext {
   actor?: Actor;
@@ -55,7 +56,7 @@ export async function startTickSubgraph(options: { verifier: AssertionVerifier; 
             if (args.room === 'private' && !context.actor) throw new GraphQLError('sign in to follow this room', { extensions: { code: 'UNAUTHENTICATED' } });
             const entry = { room: args.room, actor: context.actor };
             active.add(entry);
-            const stream = new TickStream(() => {
+            const stream = new PushStream<{ ticks: Tick }>(() => {
               active.delete(entry);
               events.off('tick', listener);
             });
@@ -99,40 +100,4 @@ export async function startTickSubgraph(options: { verifier: AssertionVerifier; 
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     },
   };
-}
-
-/**
- * The events of one subscription. Not an async generator on purpose: a generator waiting for its
- * next event cannot be told to return until that event comes, so a client that leaves would keep
- * its subscription open; here return() ends it at once.
- */
-class TickStream implements AsyncIterableIterator<{ ticks: Tick }> {
-  private readonly queue: { ticks: Tick }[] = [];
-  private wake: (() => void) | undefined;
-  private done = false;
-  constructor(private readonly onEnd: () => void) {}
-
-  push(value: { ticks: Tick }): void {
-    this.queue.push(value);
-    this.wake?.();
-  }
-
-  async next(): Promise<IteratorResult<{ ticks: Tick }>> {
-    while (!this.done && this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-    const value = this.queue.shift();
-    return value && !this.done ? { done: false, value } : { done: true, value: undefined };
-  }
-
-  async return(): Promise<IteratorResult<{ ticks: Tick }>> {
-    if (!this.done) {
-      this.done = true;
-      this.onEnd();
-      this.wake?.();
-    }
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }
