@@ -24,6 +24,19 @@ export interface StackPidFile {
   children: RecordedChild[];
   /** The watchdog that stops the children if the launcher dies without doing so (reaper.ts). */
   reaper?: number;
+  /** Where the running stack listens: what operator tools (`npm run dlq`, `npm run rebuild`, demos) connect to. */
+  addresses?: StackAddresses;
+}
+
+export interface StackAddresses {
+  kafkaBrokers: string[];
+  /** The MongoDB server, without a database (each service has its own, see services.ts). */
+  mongoUrl: string;
+  redisUrl: string;
+  /** Set once the gateway is up. */
+  gatewayUrl?: string;
+  /** Every running subgraph instance (replicas included), once they are up. */
+  subgraphs?: { name: string; url: string }[];
 }
 
 export function alive(pid: number): boolean {

@@ -127,6 +127,8 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
     // 1. Kafka, MongoDB, Redis, the payment provider and the SMTP sink: whatever is not external.
     const servers = await startEmbeddedServers(config, supervisor, spec, log);
     const skipped = [...servers.skipped];
+    pidFile.addresses = { kafkaBrokers: servers.kafkaBrokers, mongoUrl: servers.mongoUrl, redisUrl: servers.redisUrl };
+    await updatePidFile(config.dataDir, pidFile);
 
     // 2. Trust and routing: the dev JWT secret (unless auth is configured), the key pair with
     //    which the gateway signs subgraph requests (unless the user brought one), the supergraph.
@@ -219,6 +221,9 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
         });
       }
     }
+
+    pidFile.addresses = { ...pidFile.addresses!, gatewayUrl, subgraphs };
+    await updatePidFile(config.dataDir, pidFile);
 
     const inventoryIndex = present.findIndex((subgraph) => subgraph.name === 'inventory');
     // The spellings of "true" that zod's stringbool (the inventory's config) accepts.
