@@ -5,6 +5,7 @@ import type { CommandContext, CommandHandler } from './context.ts';
 import { findAndModify } from './find-and-modify.ts';
 import { handshakeCommands } from './handshake.ts';
 import { readCommands } from './read.ts';
+import { renameCollection } from './rename-collection.ts';
 import { writeCommands } from './write.ts';
 
 const handlers: Record<string, CommandHandler> = {
@@ -14,6 +15,7 @@ const handlers: Record<string, CommandHandler> = {
   ...adminCommands,
   findAndModify,
   findandmodify: findAndModify,
+  renameCollection,
 };
 
 /** Commands that only read or answer about the server (no journal entry, no write lock needed). */
