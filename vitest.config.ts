@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // unit (no I/O), integration (real servers from the embedded stack), e2e (through the gateway).
 // Integration and e2e files start their own servers on free ports, so files may run in parallel.
 const ignored = ['**/node_modules/**', '**/dist/**', '**/.data/**'];
+const chaos = ['**/chaos.e2e.test.ts'];
 
 // Node resolves `import 'graphql'` to its CommonJS entry (graphql 16 has no "exports"), which is
 // also what @apollo/gateway and @apollo/federation-internals require. Vite would pick the ES
@@ -32,9 +33,22 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
-          exclude: ignored,
+          exclude: [...ignored, ...chaos],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The chaos test kills and restarts whole processes under load: it runs alone, after
+        // every other project (a later group), so neither it nor they share the two cores.
+        resolve,
+        test: {
+          name: 'chaos',
+          include: chaos,
+          exclude: ignored,
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
