@@ -35,7 +35,8 @@ export interface LoadRecord {
   acknowledged: boolean;
   /** The order's whole client-side job finished (for cancelled-after-confirmation: cancelled too). */
   completed: boolean;
-  attempts: number;
+  /** Calls repeated until acknowledged (placeOrder and cancelOrder). */
+  retries: number;
   error?: string;
 }
 
@@ -97,7 +98,7 @@ export function startLoad(session: DemoSession, catalogue: DemoCatalogue, option
           record.acknowledged = true;
         },
       });
-      record.attempts = result.attempts;
+      record.retries = result.retries;
       record.completed = true;
     } catch (error) {
       record.error = (error as Error).message;
@@ -116,7 +117,7 @@ export function startLoad(session: DemoSession, catalogue: DemoCatalogue, option
       // Paced from this start, not from the run's: time spent waiting for a free slot (an
       // outage) is not made up for with a burst afterwards.
       due = Math.max(due, Date.now()) + interval;
-      const record: LoadRecord = { index, path: nextPath(), customerId: `demo-customer-${index % customers}`, acknowledged: false, completed: false, attempts: 0 };
+      const record: LoadRecord = { index, path: nextPath(), customerId: `demo-customer-${index % customers}`, acknowledged: false, completed: false, retries: 0 };
       records.push(record);
       const job: Promise<void> = runOne(record).finally(() => {
         running.delete(job);

@@ -95,7 +95,8 @@ function orderInput(catalogue: DemoCatalogue, path: SagaPath, idempotencyKey: st
 /**
  * Places one order that will take `path` (placeOrder with an idempotency key, retried with the
  * same key until acknowledged or `deadline`); for cancelled-after-confirmation it waits for
- * CONFIRMED then calls cancelOrder (retried too). Resolves with the order id once acknowledged
+ * CONFIRMED then calls cancelOrder (retried too). Resolves with the order id once acknowledged,
+ * and how many calls had to be repeated
  * (`onAcknowledged` hears of the placement as soon as it is, before the cancellation step).
  */
 export async function placeOrderOnPath(
@@ -103,7 +104,7 @@ export async function placeOrderOnPath(
   catalogue: DemoCatalogue,
   path: SagaPath,
   options: { customerId: string; deadline?: number; onAcknowledged?: (orderId: string) => void },
-): Promise<{ orderId: string; path: SagaPath; attempts: number }> {
+): Promise<{ orderId: string; path: SagaPath; retries: number }> {
   const deadline = options.deadline ?? Date.now() + DEFAULT_DEADLINE_MS;
   const token = await session.token(options.customerId);
   const input = orderInput(catalogue, path, randomUUID());
@@ -113,7 +114,7 @@ export async function placeOrderOnPath(
   );
   const orderId = placed.data.placeOrder.id;
   options.onAcknowledged?.(orderId);
-  if (path !== 'cancelled-after-confirmation') return { orderId, path, attempts: placed.attempts };
+  if (path !== 'cancelled-after-confirmation') return { orderId, path, retries: placed.attempts - 1 };
 
   const reached = await statusPoller(session).wait(orderId, (status) => status !== undefined && status.status !== 'PENDING', deadline);
   if (reached?.status !== 'CONFIRMED') throw new Error(`order ${orderId} did not reach CONFIRMED before its cancellation (status ${reached?.status ?? 'unknown'})`);
@@ -130,7 +131,7 @@ export async function placeOrderOnPath(
       },
     },
   );
-  return { orderId, path, attempts: placed.attempts + cancelled.attempts };
+  return { orderId, path, retries: placed.attempts - 1 + cancelled.attempts - 1 };
 }
 
 /** Polls (the order read model) until the order is final — CONFIRMED, CANCELLED or SHIPPED — or the deadline; returns its status then ('MISSING' when it is not in the read model). */

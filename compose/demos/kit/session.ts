@@ -111,15 +111,33 @@ function scaleVariable(scale: Record<string, number> | undefined): Record<string
   return { SCALE: Object.entries(scale).map(([name, count]) => `${name}=${count}`).join(',') };
 }
 
+const LAUNCH_ATTEMPTS = 3;
+
 /**
  * A fresh stack in a temporary DATA_DIR, every port free (like gateway/bench/saga-throughput.ts);
  * `scale` as the launcher's. Each child's output goes to DATA_DIR/logs/<name>.log (the terminal
  * stays readable while processes are killed on purpose); the launcher's own lines go to `log`.
+ * The launcher prefers fixed subgraph ports (4001-4004), which another stack on this machine may
+ * grab between its check and the child's listen: a failed start is tried again, up to 3 times.
  */
 export async function startDemoStack(
   options: { scale?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {},
 ): Promise<DemoSession> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchDemoStack(options, log);
+    } catch (error) {
+      if (attempt >= LAUNCH_ATTEMPTS) throw error;
+      log(`the stack did not start (${(error as Error).message}); trying again (${attempt + 1}/${LAUNCH_ATTEMPTS})`);
+    }
+  }
+}
+
+async function launchDemoStack(
+  options: { scale?: Record<string, number>; env?: Record<string, string> },
+  log: (line: string) => void,
+): Promise<DemoSession> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-demo-'));
   const logDir = path.join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
@@ -149,6 +167,7 @@ export async function startDemoStack(
     stack = await launchStack({ config, sink });
   } catch (error) {
     await closeFiles();
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
   if (!stack.gatewayUrl) {
