@@ -2,27 +2,42 @@
  * `npm run dev` / `npm start`: the whole stack in one terminal.
  *   --watch  restart a subgraph or the gateway when its sources change (dev)
  *   --fresh  wipe DATA_DIR first (same as `npm run reset`)
+ *   --scale inventory=3,order=2  run replicas of subgraphs (repeatable; adds to SCALE=...):
+ *            inventory-2, inventory-3 share inventory's database and consumer groups, and the
+ *            gateway spreads inventory's requests over all three
  * Ctrl-C or SIGTERM stops everything in reverse start order and exits 0 (`npm run stop` sends
  * SIGTERM from another terminal). If this process dies without stopping them (SIGKILL, a crash),
  * its watchdog (reaper.ts) does. The package scripts `exec` tsx: a `sh -c` (dash) left in between
  * would turn a clean Ctrl-C exit into 130, as dash kills itself with the SIGINT it also received.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { readStackConfig } from './config.ts';
 import { wipeDataDir } from './data-dir.ts';
 import { launchStack, type StackHandle } from './launch.ts';
 import { createPrefixedSink } from './output.ts';
 import { ChildStartError } from './processes.ts';
+import { parseScale } from './scale.ts';
 import { renderSummary } from './summary.ts';
+
+/** Checks each --scale value as it is read, so a bad one stops the CLI before anything starts. */
+function collectScale(value: string, previous: string[]): string[] {
+  try {
+    parseScale(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return [...previous, value];
+}
 
 const options = new Command()
   .name('tributary-stack')
   .description('Start Kafka, MongoDB, Redis, a payment provider and an SMTP sink (embedded unless configured), the subgraphs and the gateway')
   .option('--watch', 'restart subgraphs and the gateway on source changes', false)
   .option('--fresh', 'delete DATA_DIR before starting', false)
+  .option('--scale <subgraph=n,...>', `run n instances of a subgraph (1-8, repeatable), e.g. inventory=3,order=2`, collectScale, [])
   .parse()
-  .opts<{ watch: boolean; fresh: boolean }>();
+  .opts<{ watch: boolean; fresh: boolean; scale: string[] }>();
 
 const sink = createPrefixedSink();
 const log = (message: string) => sink('stack', 'stdout', message);
@@ -60,6 +75,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 try {
   const config = readStackConfig();
+  // --scale overrides SCALE subgraph by subgraph.
+  config.scale = { ...config.scale, ...parseScale(...options.scale) };
   if (options.fresh) {
     await wipeDataDir(config.dataDir, config.repoRoot);
     log(`wiped ${config.dataDir}`);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseScale } from './scale.ts';
 import type { EmbeddedServerName } from './services.ts';
 
 /**
@@ -12,6 +13,8 @@ import type { EmbeddedServerName } from './services.ts';
  * PAYMENT_PROVIDER_PORT / SMTP_PORT are the preferred ports of the embedded servers (9092, 27017,
  * 6379, 4010, 2525); a busy preferred port is replaced by a free one, and the summary box prints
  * where each server really listens.
+ *
+ * SCALE=inventory=3,order=2: replicas of subgraphs (scale.ts); the CLI's --scale adds to it.
  */
 
 /** The repository root: src/ -> stack/ -> embedded/ -> compose/ -> root. */
@@ -51,6 +54,17 @@ const envSchema = z.object({
   SMTP_PORT: port.default(2525),
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   STOP_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  SCALE: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseScale(value ?? '');
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** OpenTelemetry's switch: "true" (any case) turns tracing off in every service. */
   OTEL_SDK_DISABLED: z
     .string()
@@ -72,6 +86,8 @@ export interface StackConfig {
   logLevel: LogLevel;
   readyTimeoutMs: number;
   stopGraceMs: number;
+  /** Replicas per subgraph name (only those asked for; any other runs once). */
+  scale: Record<string, number>;
   /**
    * Whether the gateway and the subgraphs trace (unless OTEL_SDK_DISABLED=true): they then get
    * the tracing preload and keep their spans in DATA_DIR/traces (see services.ts tracingEnv).
@@ -115,6 +131,7 @@ export function parseStackConfig(env: Record<string, string | undefined>, repoRo
     logLevel: e.LOG_LEVEL,
     readyTimeoutMs: e.READY_TIMEOUT_MS,
     stopGraceMs: e.STOP_GRACE_MS,
+    scale: e.SCALE,
     tracing: !e.OTEL_SDK_DISABLED,
     baseEnv,
   };

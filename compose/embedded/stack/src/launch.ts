@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConnectionString } from 'mongodb-connection-string-url';
 import type { StackConfig } from './config.ts';
 import { removePidFile, updatePidFile, writePidFile, type StackPidFile } from './data-dir.ts';
 import { startEmbeddedServers, type ServerAddresses, type SpecFactory } from './embedded-servers.ts';
@@ -14,9 +13,11 @@ import {
 } from './gateway-prep.ts';
 import { devLinks, type DevLinks } from './dev-links.ts';
 import { createPrefixedSink, type LineSink } from './output.ts';
-import { isPortFree, pickPort, pickPorts } from './ports.ts';
+import { isPortFree, pickPort } from './ports.ts';
+import { createProcessControl, type ProcessControl } from './process-control.ts';
 import type { ManagedChild } from './processes.ts';
-import { DEMO_SKUS, GATEWAY, SUBGRAPHS, SUBGRAPH_READY, subgraphEnv, tracingEnv } from './services.ts';
+import { DEMO_SKUS, GATEWAY, tracingEnv } from './services.ts';
+import { startSubgraphs } from './subgraph-stage.ts';
 import type { StackSummary } from './summary.ts';
 import { Supervisor, type UnexpectedExit } from './supervisor.ts';
 import { startReaper, stopReaper } from './watchdog.ts';
@@ -31,26 +32,25 @@ export interface LaunchOptions {
   signal?: AbortSignal;
 }
 
-/** Where the servers are (see ServerAddresses), plus what the launcher started on them. */
-export interface StackHandle extends Omit<ServerAddresses, 'skipped'> {
+export { mongoUrlFor } from './subgraph-stage.ts';
+
+/**
+ * Where the servers are (see ServerAddresses), plus what the launcher started on them, and the
+ * process control of demos and chaos tests (kill, restart, addReplica, running: process-control.ts).
+ */
+export interface StackHandle extends Omit<ServerAddresses, 'skipped'>, ProcessControl {
   /** The key pair the launcher made (undefined when the user brought their own). */
   gatewayKeys?: GatewayKeyFiles;
   gatewayUrl?: string;
+  /** Every subgraph instance the gateway routes to, replicas (inventory-2...) after their primary. */
   subgraphs: { name: string; url: string }[];
-  /** Every started child, in start order. */
-  children: ManagedChild[];
+  /** Every current child (a restarted one in place of the one it replaced), in start order. */
+  readonly children: ManagedChild[];
   summary: StackSummary;
   /** Resolves when a child exits on its own after startup; the stack is then broken. */
   unexpectedExit: Promise<UnexpectedExit>;
   /** Stops everything in reverse start order (SIGTERM, SIGKILL after the grace period). */
   stop(): Promise<void>;
-}
-
-/** A service's MONGO_URL: the server URL with the service's own database as its path. */
-export function mongoUrlFor(serverUrl: string, database: string): string {
-  const url = new ConnectionString(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 /** `npm run token` reads <repo>/.data/auth/jwt-secret unless told otherwise. */
@@ -93,12 +93,21 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
     await removePidFile(config.dataDir);
     throw error;
   }
-  const supervisor = new Supervisor(config.stopGraceMs, async (child, stage) => {
-    pidFile.children.push({ name: child.name, pid: child.pid, stage });
-    await updatePidFile(config.dataDir, pidFile);
-  });
+  // Rewritten from the supervisor's current children each time (restarts replace pids), one write
+  // at a time: kill, restart and addReplica may come in parallel. Once stopping, stop() owns the
+  // file: a late write (an addReplica that just finished) must not bring it back after removal.
+  let pidFileWrites = Promise.resolve();
+  const savePidFile = () => {
+    if (supervisor.isStopping()) return pidFileWrites;
+    pidFile.children = supervisor.entries().map(({ child, stage }) => ({ name: child.name, pid: child.pid, stage }));
+    const write = pidFileWrites.then(() => updatePidFile(config.dataDir, pidFile));
+    pidFileWrites = write.catch(() => {});
+    return write;
+  };
+  const supervisor = new Supervisor(config.stopGraceMs, savePidFile);
   const stop = async () => {
     await supervisor.stopAll();
+    await pidFileWrites;
     await removePidFile(config.dataDir);
     stopReaper(pidFile.reaper);
   };
@@ -128,7 +137,7 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
     const servers = await startEmbeddedServers(config, supervisor, spec, log);
     const skipped = [...servers.skipped];
     pidFile.addresses = { kafkaBrokers: servers.kafkaBrokers, mongoUrl: servers.mongoUrl, redisUrl: servers.redisUrl };
-    await updatePidFile(config.dataDir, pidFile);
+    await savePidFile();
 
     // 2. Trust and routing: the dev JWT secret (unless auth is configured), the key pair with
     //    which the gateway signs subgraph requests (unless the user brought one), the supergraph.
@@ -157,40 +166,14 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       gatewayEnv.SUPERGRAPH_PATH = supergraphPath;
     }
 
-    // 3. Subgraphs, each on its preferred port or a free one, with its own database and the
-    //    variables its line in SUBGRAPHS asks for.
-    const present = SUBGRAPHS.filter((subgraph) => {
-      const exists = existsSync(path.join(root, subgraph.entry));
-      if (!exists) {
-        log(`skipping ${subgraph.name}: ${subgraph.entry} does not exist yet`);
-        skipped.push(subgraph.name);
-      }
-      return exists;
-    });
-    const subgraphPorts = await pickPorts(present.map((subgraph) => subgraph.port));
+    // 3. Subgraphs, each instance (StackConfig.scale) on its preferred port or a free one, with
+    //    its subgraph's own database and the variables its line in SUBGRAPHS asks for.
     // The gateway and the subgraphs trace into DATA_DIR/traces (unless OTEL_SDK_DISABLED=true).
     const traced = tracingEnv({ repoRoot: root, dataDir: config.dataDir, tracing: config.tracing, baseEnv: config.baseEnv });
-    const envs = present.map((subgraph, index) =>
-      subgraphEnv(
-        subgraph,
-        {
-          port: String(subgraphPorts[index]),
-          kafkaBrokers: servers.kafkaBrokers.join(','),
-          mongoUrl: mongoUrlFor(servers.mongoUrl, subgraph.database),
-          redisUrl: servers.redisUrl,
-          gatewayPublicKeyFile: gatewayKeys?.publicKeyFile,
-          paymentProviderUrl: servers.paymentProviderUrl,
-          smtpUrl: servers.smtpUrl,
-        },
-        config.baseEnv,
-      ),
-    );
-    const startedSubgraphs = await supervisor.startStage(
-      present.map((subgraph, index) =>
-        spec(subgraph.name, subgraph.entry, { ...envs[index], ...traced }, { readyPattern: SUBGRAPH_READY, watch: options.watch }),
-      ),
-    );
-    const subgraphs = startedSubgraphs.map(({ child, match }) => ({ name: child.name, url: match?.[1] ?? '' }));
+    const stage = await startSubgraphs({ config, servers, gatewayPublicKeyFile: gatewayKeys?.publicKeyFile, traced, watch: options.watch, supervisor, spec, log });
+    skipped.push(...stage.skipped);
+    const subgraphs = stage.instances.map(({ name, url }) => ({ name, url }));
+    const urlsOf = (subgraph: string) => stage.instances.filter((instance) => instance.subgraph === subgraph).map((instance) => instance.url);
 
     // 4. The gateway, told where each running subgraph listens.
     let gatewayUrl: string | undefined;
@@ -200,9 +183,10 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       skipped.push('gateway');
     } else {
       const inSupergraph = await supergraphSubgraphNames(root);
-      for (const subgraph of subgraphs) {
-        if (inSupergraph.has(subgraph.name)) gatewayEnv[subgraphUrlVariable(subgraph.name)] = subgraph.url;
-        else log(`${subgraph.name} runs but is not in ${GATEWAY.supergraphConfig}; the gateway will not route to it`);
+      for (const name of stage.envs.keys()) {
+        // Every instance, the primary first: the gateway spreads the subgraph's requests over them.
+        if (inSupergraph.has(name)) gatewayEnv[subgraphUrlVariable(name)] = urlsOf(name).join(',');
+        else log(`${name} runs but is not in ${GATEWAY.supergraphConfig}; the gateway will not route to it`);
       }
       // GATEWAY_PORT=0 (tests): a free port picked only now, once the embedded servers, which also
       // ask the system for free ports, hold theirs; picked earlier, one of them could be given it.
@@ -222,12 +206,13 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       }
     }
 
-    pidFile.addresses = { ...pidFile.addresses!, gatewayUrl, subgraphs };
-    await updatePidFile(config.dataDir, pidFile);
+    const addresses = { ...pidFile.addresses!, gatewayUrl, subgraphs: [...subgraphs] };
+    pidFile.addresses = addresses;
+    await savePidFile();
 
-    const inventoryIndex = present.findIndex((subgraph) => subgraph.name === 'inventory');
     // The spellings of "true" that zod's stringbool (the inventory's config) accepts.
-    const seeded = /^(true|1|yes|on|y|enabled)$/i.test(envs[inventoryIndex]?.SEED_DEMO_CATALOGUE ?? '');
+    const seeded = /^(true|1|yes|on|y|enabled)$/i.test(stage.envs.get('inventory')?.SEED_DEMO_CATALOGUE ?? '');
+    const replicas = Object.fromEntries([...stage.envs.keys()].map((name) => [name, urlsOf(name).length]).filter(([, count]) => Number(count) > 1));
     const summary: StackSummary = {
       graphqlUrl: gatewayUrl,
       tokenCommand: tokenCommand(root, secretFile),
@@ -241,11 +226,20 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
         : undefined,
       mail: servers.smtpUrl ? { smtpUrl: servers.smtpUrl, embedded: !config.external.smtpUrl, dir: servers.mailDir } : undefined,
       subgraphs,
+      replicas,
       skipped,
       dataDir: config.dataDir,
       browserLinks,
     };
+    const control = createProcessControl(supervisor, async (subgraph) => {
+      const { name, url } = await stage.addReplica(subgraph);
+      // Listed for operator tools (metrics, demos) though the gateway does not route to it.
+      addresses.subgraphs.push({ name, url });
+      await savePidFile();
+      return { name, url };
+    });
     return {
+      ...control,
       kafkaBrokers: servers.kafkaBrokers,
       mongoUrl: servers.mongoUrl,
       redisUrl: servers.redisUrl,
@@ -255,7 +249,9 @@ export async function launchStack(options: LaunchOptions): Promise<StackHandle> 
       gatewayKeys,
       gatewayUrl,
       subgraphs,
-      children: supervisor.children(),
+      get children() {
+        return supervisor.children();
+      },
       summary,
       unexpectedExit: supervisor.death,
       stop,

@@ -31,6 +31,8 @@ export interface ExitInfo {
 export interface ManagedChild {
   readonly name: string;
   readonly pid: number;
+  /** What it was started with: a restart starts exactly this again. */
+  readonly spec: ChildSpec;
   /** Resolves with the readiness line's match; rejects on timeout or when the child exits first. */
   readonly ready: Promise<RegExpExecArray | null>;
   /** Resolves once the child has exited and its output is drained. */
@@ -41,6 +43,8 @@ export interface ManagedChild {
   lastLines(): string[];
   /** SIGTERM, then SIGKILL to the whole process group after `graceMs`. */
   stop(graceMs: number): Promise<ExitInfo>;
+  /** Sends `signal` to the whole process group, its exit now expected; resolves once it has exited. */
+  kill(signal: NodeJS.Signals): Promise<ExitInfo>;
 }
 
 export class ChildStartError extends Error {
@@ -78,6 +82,14 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 // Not unref'd: while the launcher stops its children, these timers may be all that keeps it alive.
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Once the leader has exited: anything left in its group (a grandchild that outlived it) goes too. */
+async function sweepGroup(pid: number): Promise<void> {
+  for (let attempt = 0; processGroupAlive(pid) && attempt < 20; attempt += 1) {
+    signalGroup(pid, attempt < 10 ? 'SIGTERM' : 'SIGKILL');
+    await sleep(50);
+  }
+}
 
 /**
  * Starts `tsx [watch] entry args` as the leader of its own process group. Its own group means a
@@ -162,6 +174,7 @@ export function startChild(spec: ChildSpec): ManagedChild {
   return {
     name: spec.name,
     pid,
+    spec,
     ready,
     exited,
     hasExited: () => exitInfo !== undefined,
@@ -187,11 +200,15 @@ export function startChild(spec: ChildSpec): ManagedChild {
       clearTimeout(graceTimer);
       if (!inTime) signalGroup(pid, 'SIGKILL');
       const info = await exited;
-      // Anything left in the group (a grandchild that outlived its parent) goes too.
-      for (let attempt = 0; processGroupAlive(pid) && attempt < 20; attempt += 1) {
-        signalGroup(pid, attempt < 10 ? 'SIGTERM' : 'SIGKILL');
-        await sleep(50);
-      }
+      await sweepGroup(pid);
+      return info;
+    },
+    async kill(signal) {
+      stopping = true;
+      if (pid <= 0) return exited;
+      if (!exitInfo) signalGroup(pid, signal);
+      const info = await exited;
+      await sweepGroup(pid);
       return info;
     },
   };

@@ -14,7 +14,10 @@ export interface StackSummary {
   paymentProvider?: { url: string; embedded: boolean };
   /** `dir`: where the embedded SMTP sink stores each message as an .eml file. */
   mail?: { smtpUrl: string; embedded: boolean; dir?: string };
+  /** Every subgraph instance, replicas (inventory-2...) after their primary. */
   subgraphs: { name: string; url: string }[];
+  /** Subgraphs that run more than once (--scale / SCALE), with how many instances. */
+  replicas?: Record<string, number>;
   skipped: string[];
   dataDir: string;
   /**
@@ -48,6 +51,8 @@ export function summaryRows(summary: StackSummary): [string, string][] {
   if (paymentProvider) rows.push(['Payments', `${paymentProvider.url} (${paymentProvider.embedded ? 'embedded test provider' : 'external'})`]);
   if (mail) rows.push(['Mail', mail.embedded && mail.dir ? `${mail.dir} (SMTP sink ${mail.smtpUrl})` : `${mail.smtpUrl} (${origin(mail.embedded)})`]);
   for (const subgraph of summary.subgraphs) rows.push([`${subgraph.name}`, subgraph.url]);
+  const scaled = Object.entries(summary.replicas ?? {}).map(([name, count]) => `${name} ×${count}`);
+  if (scaled.length > 0) rows.push(['Replicas', `${scaled.join(', ')} (sharing their consumer groups; the gateway spreads requests over them)`]);
   if (summary.skipped.length > 0) rows.push(['Not started', summary.skipped.join(', ')]);
   rows.push(['Data', summary.dataDir]);
   return rows;

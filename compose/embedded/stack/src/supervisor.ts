@@ -29,19 +29,36 @@ export class Supervisor {
   /** Starts a stage's children together and waits until every one is ready (or one fails). */
   async startStage(specs: ChildSpec[]): Promise<{ child: ManagedChild; match: RegExpExecArray | null }[]> {
     this.refuseWhileStopping();
+    const stageIndex = this.stages.push([]) - 1;
     const stage: ManagedChild[] = [];
-    const stageIndex = this.stages.push(stage) - 1;
-    for (const spec of specs) {
-      const child = startChild(spec);
-      stage.push(child);
-      await this.onChildStarted(child, stageIndex);
-      void child.exited.then((info) => {
-        if (!child.isStopping() && !this.stopping) this.resolveDeath({ child, info });
-      });
-    }
+    for (const spec of specs) stage.push(await this.spawn(spec, stageIndex));
     return this.untilReadyOrDeath(
       Promise.all(stage.map(async (child) => ({ child, match: await child.ready }))),
     );
+  }
+
+  /**
+   * Starts one child into an existing stage, in the place of `replacing` (a restart) or after the
+   * others (a replica), so it stops with that stage; waits until it is ready.
+   */
+  async startInStage(stageIndex: number, spec: ChildSpec, replacing?: ManagedChild): Promise<RegExpExecArray | null> {
+    this.refuseWhileStopping();
+    if (!this.stages[stageIndex]) throw new Error(`no start stage ${stageIndex}`);
+    const child = await this.spawn(spec, stageIndex, replacing);
+    return this.untilReadyOrDeath(child.ready);
+  }
+
+  private async spawn(spec: ChildSpec, stageIndex: number, replacing?: ManagedChild): Promise<ManagedChild> {
+    const stage = this.stages[stageIndex] as ManagedChild[];
+    const child = startChild(spec);
+    const place = replacing ? stage.indexOf(replacing) : -1;
+    if (place >= 0) stage[place] = child;
+    else stage.push(child);
+    await this.onChildStarted(child, stageIndex);
+    void child.exited.then((info) => {
+      if (!child.isStopping() && !this.stopping) this.resolveDeath({ child, info });
+    });
+    return child;
   }
 
   /** Runs a one-shot task (e.g. supergraph composition) and waits for it to exit 0. */
@@ -73,8 +90,14 @@ export class Supervisor {
     return this.stopping !== undefined;
   }
 
+  /** The current child of each name (a restarted one replaces the one it restarts), in start order. */
   children(): ManagedChild[] {
     return this.stages.flat();
+  }
+
+  /** Each current child with the index of its start stage. */
+  entries(): { child: ManagedChild; stage: number }[] {
+    return this.stages.flatMap((stage, index) => stage.map((child) => ({ child, stage: index })));
   }
 
   /** Stops every stage in reverse start order; the children of one stage stop together. Idempotent. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStackConfig, StackConfigError } from '../src/config.ts';
+import { parseScale, replicaName, replicaPort, ScaleError } from '../src/scale.ts';
 
 const root = '/repo';
 
@@ -18,6 +19,7 @@ describe('parseStackConfig', () => {
     expect(config.gatewayPort).toBe(4000);
     expect(config.dataDir).toBe(path.join(root, '.data'));
     expect(config.logLevel).toBe('info');
+    expect(config.scale).toEqual({});
     expect(config.baseEnv).toEqual({ PATH: '/bin' });
   });
 
@@ -84,5 +86,37 @@ describe('parseStackConfig', () => {
         expect(message).toContain(name);
       }
     }
+  });
+});
+
+describe('replicas (SCALE and --scale)', () => {
+  it('reads SCALE as subgraph=n pairs', () => {
+    expect(parseStackConfig({ SCALE: 'inventory=3, order=2' }, root).scale).toEqual({ inventory: 3, order: 2 });
+    expect(parseStackConfig({ SCALE: ' ' }, root).scale).toEqual({});
+  });
+
+  it('lets a later list (a --scale option) override an earlier one (SCALE) subgraph by subgraph', () => {
+    expect(parseScale('inventory=3,order=2', 'inventory=1', 'notification=8')).toEqual({ inventory: 1, order: 2, notification: 8 });
+  });
+
+  it.each([
+    ['gateway=2', /gateway is not a subgraph; only order, inventory, payment, notification can be scaled/],
+    ['inventory=0', /from 1 to 8/],
+    ['inventory=9', /from 1 to 8/],
+    ['inventory=1.5', /whole number/],
+    ['inventory=two', /whole number/],
+    ['inventory', /is not <subgraph>=<replicas>/],
+    ['inventory=2,inventory=3', /names inventory twice/],
+  ])('refuses %s with a clear message', (value, message) => {
+    expect(() => parseScale(value)).toThrow(ScaleError);
+    expect(() => parseScale(value)).toThrow(message);
+    expect(() => parseStackConfig({ SCALE: value }, root)).toThrow(StackConfigError);
+    expect(() => parseStackConfig({ SCALE: value }, root)).toThrow(/SCALE/);
+  });
+
+  it('names replica i of a subgraph <subgraph>-i on its port + 100 × (i - 1)', () => {
+    expect([1, 2, 3].map((i) => replicaName('inventory', i))).toEqual(['inventory', 'inventory-2', 'inventory-3']);
+    expect([1, 2, 3].map((i) => replicaPort(4002, i))).toEqual([4002, 4102, 4202]);
+    expect(replicaPort(0, 3)).toBe(0);
   });
 });

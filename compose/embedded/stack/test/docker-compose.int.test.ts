@@ -42,6 +42,8 @@ interface Service {
   secrets?: string[];
   volumes?: string[];
   restart?: string;
+  deploy?: { replicas?: string | number };
+  container_name?: string;
 }
 
 const compose = parseYaml(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as {
@@ -138,6 +140,23 @@ describe('compose/docker-compose.yml', () => {
       expect(Object.keys(service.depends_on ?? {}).sort(), name).toEqual(['kafka', 'keys', 'mongo', 'redis', ...extraDependencies].sort());
       expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${entry!.port}/ready`);
     }
+  });
+
+  it('runs replicas of every subgraph, as many as <NAME>_REPLICAS says, none with a host port or a fixed container name', () => {
+    const defaults: Record<string, number> = {};
+    for (const [name, service] of subgraphServices) {
+      const variable = `${name.toUpperCase()}_REPLICAS`;
+      const match = /^\$\{([A-Z_]+):-(\d+)\}$/.exec(String(service.deploy?.replicas));
+      expect(match?.[1], `${name}: deploy.replicas is \${${variable}:-<n>}`).toBe(variable);
+      defaults[name] = Number(match?.[2]);
+      expect(defaults[name], name).toBeGreaterThanOrEqual(1);
+      // A published port or a container name can be held by one container only.
+      expect(service.ports, name).toBeUndefined();
+      expect(service.container_name, name).toBeUndefined();
+    }
+    // The example compose shows: inventory and notification run twice unless told otherwise.
+    expect(defaults.inventory).toBeGreaterThanOrEqual(2);
+    expect(defaults.notification).toBeGreaterThanOrEqual(2);
   });
 
   it('creates the gateway key pair once, in a one-shot service that reuses the launcher code', () => {

@@ -82,6 +82,21 @@ describe('renderSummaryBox', () => {
     expect(renderSummary(summary)).toBe(renderSummaryBox(summary));
   });
 
+  it('lists every replica with its URL and says which subgraphs run more than once', () => {
+    const scaled = {
+      ...summary,
+      subgraphs: [
+        { name: 'inventory', url: 'http://127.0.0.1:4002/graphql' },
+        { name: 'inventory-2', url: 'http://127.0.0.1:4102/graphql' },
+      ],
+      replicas: { inventory: 2 },
+    };
+    const rows = Object.fromEntries(summaryRows(scaled));
+    expect(rows['inventory-2']).toBe('http://127.0.0.1:4102/graphql');
+    expect(rows.Replicas).toMatch(/^inventory ×2 \(/);
+    expect(Object.fromEntries(summaryRows(summary)).Replicas).toBeUndefined();
+  });
+
   it('says when the gateway is not running instead of printing a dead URL', () => {
     const box = renderSummaryBox({ ...summary, graphqlUrl: undefined });
     expect(box).toContain('not started');
