@@ -17,6 +17,7 @@ import { createBrowserPages } from './playground/browser-pages.ts';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin } from './limits/operation-limits.ts';
 import { createRateLimitGuard } from './rate-limit/guard.ts';
 import type { RateLimiter } from './rate-limit/redis-limiter.ts';
+import { createReplicaPool } from './supergraph/replica-pool.ts';
 import { subgraphEndpoints } from './supergraph/subgraph-endpoints.ts';
 import { createGatewaySubscriptions, DEFAULT_SUBSCRIPTION_SETTINGS } from './subscriptions/gateway-subscriptions.ts';
 import { subscriptionsOverHttpRefusal } from './subscriptions/http-subscription-refusal.ts';
@@ -53,7 +54,8 @@ export interface GatewayApp {
 export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const { config, logger } = deps;
   const endpoints = subgraphEndpoints(deps.supergraphSdl, config.subgraphUrlOverrides);
-  const urlByName = new Map(endpoints.map((e) => [e.name, e.url]));
+  // One pool per subgraph, shared by its HTTP data source and its subscription socket.
+  const replicasByName = new Map(endpoints.map((e) => [e.name, createReplicaPool(e.name, e.urls)]));
 
   // One registry for the process, served on /metrics; created first because the data sources
   // and Apollo's plugins report into it.
@@ -71,7 +73,14 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     },
     logger,
     buildService: ({ name, url }) => {
-      const source = new SigningDataSource({ url: urlByName.get(name) ?? url ?? '', subgraph: name, signer: deps.signer, observeFetch: gatewayMetrics.subgraphFetch(name) });
+      const replicas = replicasByName.get(name);
+      const source = new SigningDataSource({
+        url: replicas?.urls[0] ?? url ?? '',
+        subgraph: name,
+        signer: deps.signer,
+        observeFetch: gatewayMetrics.subgraphFetch(name),
+        ...(replicas ? { replicas } : {}),
+      });
       dataSources[name] = source;
       return source;
     },
@@ -126,7 +135,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const subscriptions = createGatewaySubscriptions({
     httpServer,
     path: GRAPHQL_PATH,
-    subgraphUrl: (name) => urlByName.get(name)?.replace(/^http/, 'ws'),
+    subgraphReplicas: (name) => replicasByName.get(name),
     dataSources: () => dataSources,
     signer: deps.signer,
     verifyToken: deps.verifyToken,

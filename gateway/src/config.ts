@@ -1,6 +1,7 @@
 import { tracingConfigFrom, tracingEnvShape, type TracingConfig } from '@tributary/telemetry/tracing';
 import { z } from 'zod';
 import { DEFAULT_OPERATION_LIMITS as LIMITS, type OperationLimits } from './limits/operation-limits.ts';
+import type { SubgraphUrlOverrides } from './supergraph/subgraph-endpoints.ts';
 import { DEFAULT_SUBSCRIPTION_SETTINGS as SUBSCRIPTIONS, type SubscriptionSettings } from './subscriptions/gateway-subscriptions.ts';
 
 /**
@@ -70,8 +71,11 @@ export interface GatewayConfig {
   port: number;
   host: string;
   supergraphPath: string;
-  /** Per-subgraph routing URL overrides from SUBGRAPH_URL_<NAME>, keyed by the lower-cased subgraph name. */
-  subgraphUrlOverrides: Record<string, string>;
+  /**
+   * Per-subgraph routing URL overrides from SUBGRAPH_URL_<NAME>, keyed by the lower-cased subgraph
+   * name: one URL (a string, as before replicas), or a comma-separated list of one URL per replica.
+   */
+  subgraphUrlOverrides: SubgraphUrlOverrides;
   auth: { keys: AuthKeySource; issuer: string; audience: string };
   logLevel: (typeof logLevels)[number];
   readyTimeoutMs: number;
@@ -101,14 +105,23 @@ export function subgraphEnvName(subgraphName: string): string {
   return SUBGRAPH_URL_PREFIX + subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-function readSubgraphUrlOverrides(env: NodeJS.ProcessEnv): { overrides: Record<string, string>; problems: string[] } {
-  const overrides: Record<string, string> = {};
+const subgraphUrl = z.url({ protocol: /^https?$/ });
+
+/** SUBGRAPH_URL_<NAME> is one http(s) URL or a comma-separated list of them, one per replica. */
+function readSubgraphUrlOverrides(env: NodeJS.ProcessEnv): { overrides: SubgraphUrlOverrides; problems: string[] } {
+  const overrides: SubgraphUrlOverrides = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith(SUBGRAPH_URL_PREFIX) || !value) continue;
-    const url = z.url({ protocol: /^https?$/ }).safeParse(value);
-    if (!url.success) problems.push(`${key}: must be an http(s) URL, got ${JSON.stringify(value)}`);
-    else overrides[key.slice(SUBGRAPH_URL_PREFIX.length).toLowerCase()] = url.data;
+    const urls: string[] = [];
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      const url = subgraphUrl.safeParse(entry);
+      if (!url.success) problems.push(`${key}: must be an http(s) URL or a comma-separated list of them, got ${JSON.stringify(entry)}`);
+      // Listed twice, one replica would get twice the share of the requests.
+      else if (urls.includes(url.data)) problems.push(`${key}: lists ${url.data} twice`);
+      else urls.push(url.data);
+    }
+    if (urls.length > 0) overrides[key.slice(SUBGRAPH_URL_PREFIX.length).toLowerCase()] = urls.length === 1 ? (urls[0] as string) : urls;
   }
   return { overrides, problems };
 }

@@ -3,6 +3,8 @@ import { context as traceContext, propagation } from '@opentelemetry/api';
 import { actorSchema, ACTOR_HEADER, type Actor } from '@tributary/contracts';
 import { ASSERTION_HEADER, type AssertionSigner } from '@tributary/http';
 import { timedFetch, type ObserveSubgraphFetch } from '../metrics/subgraph-fetch-metrics.ts';
+import { isConnectFailure } from '../supergraph/connect-failure.ts';
+import { sendToReplicas, type ReplicaPool } from '../supergraph/replica-pool.ts';
 
 /** Per-request context of the gateway: the verified caller, absent for anonymous requests. */
 export interface GatewayContext {
@@ -22,9 +24,13 @@ type FetchInit = NonNullable<Parameters<Fetcher>[1]>;
  * Sends each subgraph request with a signed assertion of the verified caller (see
  * @tributary/http gateway-assertion): bound to this subgraph, to the exact body, short-lived and
  * single-use. Any identity or assertion header a client sent is dropped first, whatever it says.
+ *
+ * With `replicas`, each request goes to the replica whose turn it is, and on to the next one when
+ * a replica refuses the connection (see supergraph/replica-pool.ts). The assertion is signed once
+ * for all of them: it names the subgraph, not a host, and a refused connection never delivered it.
  */
 export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(options: { url: string; subgraph: string; signer: AssertionSigner; observeFetch?: ObserveSubgraphFetch }) {
+  constructor(options: { url: string; subgraph: string; signer: AssertionSigner; observeFetch?: ObserveSubgraphFetch; replicas?: ReplicaPool }) {
     super({ url: options.url });
     // Timed around the request alone (graphql_subgraph_fetch_duration_seconds), signing excluded.
     const send = options.observeFetch ? timedFetch(this.fetcher, options.observeFetch) : this.fetcher;
@@ -38,7 +44,8 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // here, not only by the http instrumentation, so it holds without the preload too. The
       // assertion covers the body, not the headers.
       propagation.inject(traceContext.active(), headers);
-      return send(url, { ...init, headers });
+      const signed = { ...init, headers };
+      return options.replicas ? sendToReplicas(options.replicas, (replica) => send(replica, signed), isConnectFailure) : send(url, signed);
     }) as Fetcher;
   }
 

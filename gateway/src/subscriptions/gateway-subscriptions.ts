@@ -8,6 +8,7 @@ import type { GatewayContext } from '../auth/signing-data-source.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import type { OperationLimits } from '../limits/operation-limits.ts';
 import type { RateLimitGuard } from '../rate-limit/guard.ts';
+import type { ReplicaPool } from '../supergraph/replica-pool.ts';
 import { createEventExecutor, type EventExecutor } from './event-executor.ts';
 import { createFederatedSubscriptions } from './federated-subscriptions.ts';
 import { createSharedUpstreams } from './shared-upstreams.ts';
@@ -38,8 +39,8 @@ export const DEFAULT_SUBSCRIPTION_SETTINGS: SubscriptionSettings = {
 export interface GatewaySubscriptionsDeps {
   httpServer: Server;
   path: string;
-  /** graphql-ws URL of each subgraph (its HTTP URL with ws: instead of http:). */
-  subgraphUrl(subgraph: string): string | undefined;
+  /** The replicas of each subgraph (graphql-ws listens on each one's HTTP URL, as ws:). */
+  subgraphReplicas(subgraph: string): ReplicaPool | undefined;
   dataSources: () => ServiceMap;
   signer: AssertionSigner;
   verifyToken: TokenVerifier;
@@ -61,7 +62,7 @@ export interface GatewaySubscriptions {
 /** Subscriptions through the federated gateway, wired from their parts (see docs/subscriptions.md). */
 export function createGatewaySubscriptions(deps: GatewaySubscriptionsDeps): GatewaySubscriptions {
   const logger = deps.logger.child({ component: 'subscriptions' });
-  const clients = createUpstreamClients({ urlOf: deps.subgraphUrl, signer: deps.signer, logger, keepAliveMs: deps.settings.keepAliveMs });
+  const clients = createUpstreamClients({ replicasOf: deps.subgraphReplicas, signer: deps.signer, logger, keepAliveMs: deps.settings.keepAliveMs });
   let upstreamCount = () => 0;
   const metrics = createSubscriptionMetrics(deps.metrics, () => upstreamCount());
   const upstreams = createSharedUpstreams({

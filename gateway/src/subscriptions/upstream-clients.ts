@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { Actor } from '@tributary/contracts';
 import { CONNECTION_ASSERTION_BODY, SUBSCRIPTION_ASSERTION_KEY, subscriptionAssertionBody, type AssertionSigner } from '@tributary/http';
 import type { Logger } from '@tributary/telemetry';
+import type { ReplicaPool } from '../supergraph/replica-pool.ts';
 
 /** One subscription request to a subgraph, on behalf of one caller. */
 export interface UpstreamRequest {
@@ -32,8 +33,8 @@ export interface UpstreamClients {
 }
 
 export interface UpstreamClientsDeps {
-  /** graphql-ws URL (ws://…/graphql) of each subgraph, by name. */
-  urlOf(subgraph: string): string | undefined;
+  /** The replicas of each subgraph, by name (their HTTP URLs; graphql-ws listens on the same path). */
+  replicasOf(subgraph: string): ReplicaPool | undefined;
   signer: AssertionSigner;
   logger: Logger;
   /** Ping interval on each subgraph socket; a silent socket is dropped and reconnected. */
@@ -46,6 +47,10 @@ export interface UpstreamClientsDeps {
  * each subscription carries a fresh gateway assertion (see @tributary/http gateway-assertion):
  * signed at the moment it is sent, so a reconnect never replays an old one. graphql-ws's own
  * retries are off: a retry must re-sign, so UpstreamSubscription retries each attempt itself.
+ *
+ * Each (re)connect asks the subgraph's replica pool for a URL: the replicas take turns, and one
+ * whose socket just failed or closed abnormally is marked down, so when the replica holding the
+ * socket dies the subscriptions resume on another one.
  */
 export function createUpstreamClients(deps: UpstreamClientsDeps): UpstreamClients {
   const clients = new Map<string, Client>();
@@ -54,10 +59,15 @@ export function createUpstreamClients(deps: UpstreamClientsDeps): UpstreamClient
   function clientFor(subgraph: string): Client {
     const existing = clients.get(subgraph);
     if (existing) return existing;
-    const url = deps.urlOf(subgraph);
-    if (!url) throw new Error(`no subscription endpoint for subgraph ${subgraph}`);
+    const replicas = deps.replicasOf(subgraph);
+    if (!replicas) throw new Error(`no subscription endpoint for subgraph ${subgraph}`);
+    // The replica the current socket went to: one socket at a time per client.
+    let replica: string | undefined;
     const client = createClient({
-      url,
+      url: () => {
+        replica = replicas.order()[0] as string;
+        return replica.replace(/^http/, 'ws');
+      },
       webSocketImpl: WebSocket,
       lazy: true,
       lazyCloseTimeout: 1_000,
@@ -65,11 +75,16 @@ export function createUpstreamClients(deps: UpstreamClientsDeps): UpstreamClient
       keepAlive: deps.keepAliveMs ?? 10_000,
       connectionParams: async () => ({ [SUBSCRIPTION_ASSERTION_KEY]: await deps.signer.sign(subgraph, null, CONNECTION_ASSERTION_BODY) }),
       on: {
-        connected: () => failures.set(subgraph, 0),
+        connected: () => {
+          failures.set(subgraph, 0);
+          if (replica) replicas.markUp(replica);
+        },
         closed: (event) => {
           const code = (event as { code?: number }).code;
           // 1000: the lazy client closed an idle socket on purpose.
-          if (code !== 1000) failures.set(subgraph, (failures.get(subgraph) ?? 0) + 1);
+          if (code === 1000) return;
+          failures.set(subgraph, (failures.get(subgraph) ?? 0) + 1);
+          if (replica) replicas.markDown(replica);
         },
       },
     });

@@ -2,9 +2,14 @@ import { Kind, parse, type ConstDirectiveNode } from 'graphql';
 
 export interface SubgraphEndpoint {
   name: string;
-  /** Where the gateway sends this subgraph's requests (the override when one is configured). */
+  /** Where the gateway sends this subgraph's requests: its first replica (the override when one is configured). */
   url: string;
+  /** Every replica's URL (SUBGRAPH_URL_<NAME>=url1,url2,…); just `url` when the subgraph runs once. */
+  urls: string[];
 }
+
+/** Per-subgraph URL overrides (config.ts): one URL, or one per replica of that subgraph. */
+export type SubgraphUrlOverrides = Record<string, string | readonly string[]>;
 
 function stringArgument(directive: ConstDirectiveNode, name: string): string | undefined {
   const argument = directive.arguments?.find((a) => a.name.value === name);
@@ -18,10 +23,10 @@ function overrideKey(subgraphName: string): string {
 
 /**
  * Lists the subgraphs of a supergraph SDL (the values of its `join__Graph` enum) with their
- * routing URLs, replacing a URL when `overrides` names that subgraph. One list feeds both the
+ * routing URLs, replacing them when `overrides` names that subgraph. One list feeds both the
  * gateway's data sources and the readiness probe, so they always target the same hosts.
  */
-export function subgraphEndpoints(supergraphSdl: string, overrides: Record<string, string> = {}): SubgraphEndpoint[] {
+export function subgraphEndpoints(supergraphSdl: string, overrides: SubgraphUrlOverrides = {}): SubgraphEndpoint[] {
   const document = parse(supergraphSdl);
   const joinGraph = document.definitions.find(
     (d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === 'join__Graph',
@@ -34,7 +39,11 @@ export function subgraphEndpoints(supergraphSdl: string, overrides: Record<strin
     const name = directive && stringArgument(directive, 'name');
     const url = directive && stringArgument(directive, 'url');
     if (!name || url === undefined) throw new Error(`join__Graph.${value.name.value} has no @join__graph(name, url)`);
-    return { name, url: overrides[overrideKey(name)] ?? url };
+    const override = overrides[overrideKey(name)];
+    const urls = override === undefined ? [url] : typeof override === 'string' ? [override] : [...override];
+    if (urls.length === 0) throw new Error(`URL override for subgraph ${name} lists no URL`);
+    if (new Set(urls).size !== urls.length) throw new Error(`URL override for subgraph ${name} lists a URL twice: ${urls.join(', ')}`);
+    return { name, url: urls[0] as string, urls };
   });
   const known = new Set(endpoints.map((e) => overrideKey(e.name)));
   const unknown = Object.keys(overrides).filter((name) => !known.has(name));
