@@ -61,7 +61,7 @@ describe('composeSupergraph', () => {
       ['first', 'Int', 20],
       ['after', 'String', undefined],
     ]);
-    expect(subgraphEndpoints(supergraphSdl)).toEqual([{ name: 'order', url: 'http://127.0.0.1:4001/graphql' }]);
+    expect(subgraphEndpoints(supergraphSdl)).toEqual([{ name: 'order', url: 'http://127.0.0.1:4001/graphql', urls: ['http://127.0.0.1:4001/graphql'] }]);
   });
 
   it('reports a syntax error in every broken subgraph, not only the first', () => {
@@ -108,7 +108,7 @@ describe('subgraphEndpoints', () => {
 
   it('applies a URL override to the named subgraph', () => {
     expect(subgraphEndpoints(supergraphSdl, { order: 'http://order:4001/graphql' })).toEqual([
-      { name: 'order', url: 'http://order:4001/graphql' },
+      { name: 'order', url: 'http://order:4001/graphql', urls: ['http://order:4001/graphql'] },
     ]);
   });
 
