@@ -80,11 +80,14 @@ export async function startSubgraphs(options: SubgraphStageOptions): Promise<Sub
   const specFor = (subgraph: SubgraphEntry, name: string, port: number) =>
     options.spec(name, subgraph.entry, { ...envFor(subgraph, port), ...options.traced }, { readyPattern: SUBGRAPH_READY, watch: options.watch });
 
+  // Each instance on its preferred port (replicas: the subgraph's + 100 per replica) or a free one.
+  // GATEWAY_PORT=0 (tests, demos) means free ports throughout: stacks started side by side then
+  // never race each other, or a developer's own stack, for 4001-4004.
+  const preferredPort = (subgraph: SubgraphEntry, index: number) => (config.gatewayPort === 0 ? 0 : replicaPort(subgraph.port, index));
   const planned = present.flatMap((subgraph) =>
     Array.from({ length: config.scale[subgraph.name] ?? 1 }, (_, i) => ({ subgraph, index: i + 1, name: replicaName(subgraph.name, i + 1) })),
   );
-  // Each instance on its preferred port (replicas: the subgraph's + 100 per replica) or a free one.
-  const ports = await pickPorts(planned.map(({ subgraph, index }) => replicaPort(subgraph.port, index)));
+  const ports = await pickPorts(planned.map(({ subgraph, index }) => preferredPort(subgraph, index)));
   const started = await supervisor.startStage(planned.map(({ subgraph, name }, i) => specFor(subgraph, name, ports[i] as number)));
   const instances = started.map(({ child, match }, i) => ({ name: child.name, subgraph: planned[i]!.subgraph.name, url: match?.[1] ?? '' }));
   const envs = new Map(present.map((subgraph) => [subgraph.name, envFor(subgraph, ports[planned.findIndex((p) => p.subgraph === subgraph)] as number)]));
@@ -105,7 +108,7 @@ export async function startSubgraphs(options: SubgraphStageOptions): Promise<Sub
       while (taken.has(replicaName(name, index))) index += 1;
       const replica = replicaName(name, index);
       taken.add(replica); // before any await: two calls at once get two names
-      const [port] = await pickPorts([replicaPort(subgraph.port, index)]);
+      const [port] = await pickPorts([preferredPort(subgraph, index)]);
       const match = await supervisor.startInStage(primary.stage, specFor(subgraph, replica, port as number));
       return { name: replica, subgraph: name, url: match?.[1] ?? '' };
     },

@@ -52,7 +52,7 @@ export function summaryRows(summary: StackSummary): [string, string][] {
   if (mail) rows.push(['Mail', mail.embedded && mail.dir ? `${mail.dir} (SMTP sink ${mail.smtpUrl})` : `${mail.smtpUrl} (${origin(mail.embedded)})`]);
   for (const subgraph of summary.subgraphs) rows.push([`${subgraph.name}`, subgraph.url]);
   const scaled = Object.entries(summary.replicas ?? {}).map(([name, count]) => `${name} ×${count}`);
-  if (scaled.length > 0) rows.push(['Replicas', `${scaled.join(', ')} (sharing their consumer groups; the gateway spreads requests over them)`]);
+  if (scaled.length > 0) rows.push(['Replicas', `${scaled.join(', ')} (same consumer groups; the gateway spreads requests)`]);
   if (summary.skipped.length > 0) rows.push(['Not started', summary.skipped.join(', ')]);
   rows.push(['Data', summary.dataDir]);
   return rows;
