@@ -15,6 +15,7 @@ import {
   readDashboards,
   readPrometheusConfig,
   readYaml,
+  scrapeTargets,
   withGrafanaVariables,
 } from './observability-files.ts';
 
@@ -164,11 +165,20 @@ describe('compose: Prometheus, Grafana and Jaeger', () => {
     const config = readPrometheusConfig();
     expect(config.global.scrape_interval).toBe('5s');
     expect(config.rule_files).toEqual(['alerts.yml']);
-    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets.map((target) => `${job.job_name} ${target}`)));
+    const targets = config.scrape_configs.flatMap((job) => scrapeTargets(job).map((target) => `${job.job_name} ${target}`));
     expect(metricsServices.map(({ name }) => name).sort()).toEqual(['gateway', 'inventory', 'notification', 'order', 'payment']);
     expect(targets.sort()).toEqual(metricsServices.map(({ name, port }) => `${name} ${name}:${port}`).sort());
     // No target label named `service`: it would push aside the services' own `service` label.
-    expect(config.scrape_configs.flatMap((job) => job.static_configs.map((group) => group.labels?.service)).filter(Boolean)).toEqual([]);
+    expect(config.scrape_configs.flatMap((job) => (job.static_configs ?? []).map((group) => group.labels?.service)).filter(Boolean)).toEqual([]);
+  });
+
+  it('scrapes every replica of a subgraph (DNS discovery), not whichever one a host name resolves to', () => {
+    const config = readPrometheusConfig();
+    for (const name of ['order', 'inventory', 'payment', 'notification']) {
+      const job = config.scrape_configs.find((candidate) => candidate.job_name === name)!;
+      expect(job.static_configs, name).toBeUndefined();
+      expect(job.dns_sd_configs?.map((sd) => sd.type), name).toEqual(['A']);
+    }
   });
 
   it('runs Prometheus on 9090 with prometheus.yml and alerts.yml side by side', () => {

@@ -17,8 +17,18 @@ export const PROVISIONING_DIR = path.join(OBSERVABILITY_DIR, 'grafana/provisioni
 export interface ScrapeConfig {
   job_name: string;
   metrics_path?: string;
-  static_configs: { targets: string[]; labels?: Record<string, string> }[];
+  static_configs?: { targets: string[]; labels?: Record<string, string> }[];
+  /** Replicated processes: every address the name resolves to, each scraped as its own target. */
+  dns_sd_configs?: { names: string[]; type: string; port: number }[];
   [key: string]: unknown;
+}
+
+/** A job's targets as host:port, whether listed or discovered by DNS name. */
+export function scrapeTargets(job: ScrapeConfig): string[] {
+  return [
+    ...(job.static_configs ?? []).flatMap((group) => group.targets),
+    ...(job.dns_sd_configs ?? []).flatMap((sd) => sd.names.map((name) => `${name}:${sd.port}`)),
+  ];
 }
 export interface PrometheusConfig {
   global: { scrape_interval: string; evaluation_interval?: string; [key: string]: unknown };

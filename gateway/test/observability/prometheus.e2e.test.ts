@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { TOPICS } from '@tributary/contracts';
 import { eventually, startStack, type Stack } from '../support/stack.ts';
-import { ALERT_RULES, allExpressions, exposedMetrics, isExposed, metricNames, readPrometheusConfig, type PrometheusConfig } from './observability-files.ts';
+import { ALERT_RULES, allExpressions, exposedMetrics, isExposed, metricNames, readPrometheusConfig, scrapeTargets, type PrometheusConfig } from './observability-files.ts';
 import { findExecutable, startPrometheus, type PrometheusProcess, type PrometheusQueryResult } from './prometheus-process.ts';
 
 /**
@@ -31,16 +31,19 @@ function configForStack(config: PrometheusConfig, stack: Stack): PrometheusConfi
     ...config,
     global: { ...config.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     rule_files: [ALERT_RULES],
-    scrape_configs: config.scrape_configs.map((job) => ({
+    // Each job's targets (listed, or the DNS names of a replicated subgraph) pointed at the stack.
+    scrape_configs: config.scrape_configs.map(({ dns_sd_configs: _discovered, ...job }) => ({
       ...job,
-      static_configs: job.static_configs.map((group) => ({
-        ...group,
-        targets: group.targets.map((target) => {
-          const address = addresses[target.split(':')[0]!];
-          if (!address) throw new Error(`prometheus.yml scrapes ${target}, which the in-process stack does not run`);
-          return address;
-        }),
-      })),
+      static_configs: [
+        {
+          ...(job.static_configs?.[0]?.labels ? { labels: job.static_configs[0].labels } : {}),
+          targets: scrapeTargets({ ...job, dns_sd_configs: _discovered }).map((target) => {
+            const address = addresses[target.split(':')[0]!];
+            if (!address) throw new Error(`prometheus.yml scrapes ${target}, which the in-process stack does not run`);
+            return address;
+          }),
+        },
+      ],
     })),
   };
 }
