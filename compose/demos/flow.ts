@@ -68,7 +68,10 @@ async function notificationsOf(session: DemoSession, orderId: string, customerId
   return answer.data?.order?.notifications ?? [];
 }
 
-const session = (!options.fresh && (await findRunningStack({ log }))) || (await startDemoStack({ log }));
+const session = await (async () => (!options.fresh && (await findRunningStack({ log }))) || startDemoStack({ log }))().catch((error: unknown) => {
+  log(`demo:flow FAILED: no stack: ${(error as Error).message}`);
+  process.exit(1);
+});
 let failed = true;
 try {
   log('adding this run\'s products (one of them sold out)...');

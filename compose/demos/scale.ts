@@ -72,7 +72,8 @@ const session = await startDemoStack({
   log,
 }).catch(async (error: unknown) => {
   await kafka.close();
-  throw error;
+  log(`demo:scale FAILED: the stack did not start: ${(error as Error).message}`);
+  process.exit(1);
 });
 const stack = session.stack!;
 const admin: Admin = new Kafka({ clientId: 'demo-scale', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
