@@ -227,7 +227,10 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
     await store.init();
     await module.init?.();
     await admin.connect();
-    await ensureTopics(admin, module.topics, config.kafkaPartitions);
+    // The topics it consumes too, not only those it publishes: a consumer subscribing before the
+    // owning service started would otherwise have the broker auto-create the topic with the
+    // broker's default partition count (1 on the embedded broker), capping every group at one member.
+    await ensureTopics(admin, [...module.topics, ...groups.flatMap(({ consumer }) => consumer.topics)], config.kafkaPartitions);
     await relay.start();
     await Promise.all(runners.map((runner) => runner.start()));
     consumerLag.start();

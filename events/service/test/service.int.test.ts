@@ -175,6 +175,32 @@ describe('a running service', () => {
   });
 });
 
+describe('topics it consumes', () => {
+  it('creates a topic it only consumes with the configured partitions, before any consumer can have the broker auto-create it', async () => {
+    const consumed = `kit-test.consumed-${randomUUID().slice(0, 8)}`;
+    // 5, not the broker's default of 2: an auto-created topic would show 2.
+    const service = createService({ ...(await deps('consumer-only')), config: { host: '127.0.0.1', port: 0, kafkaPartitions: 5 } }, () => ({
+      typeDefs,
+      resolvers,
+      topics: [],
+      consumers: [{ name: 'reader', topics: [consumed], handle: async () => undefined }],
+    }));
+    await service.start();
+    const admin = infra.kafka('kit-test-admin').admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [consumed, `${consumed}.dlq`] });
+      expect(metadata.topics.map((topic) => [topic.name, topic.partitions.length]).sort()).toEqual([
+        [consumed, 5],
+        [`${consumed}.dlq`, 5],
+      ]);
+    } finally {
+      await admin.disconnect();
+      await service.stop();
+    }
+  });
+});
+
 describe('service lifecycle', () => {
   it('stops what it started: workers, consumers and the HTTP server', async () => {
     const { worker, calls } = recordingWorker('lifecycle');
