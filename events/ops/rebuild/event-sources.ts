@@ -17,29 +17,35 @@ export interface EventSource {
   /** Events there are right now (for progress). */
   count(): Promise<number>;
   readAll(onEvent: EventHandler): Promise<number>;
-  readNew(onEvent: EventHandler): Promise<number>;
+  /** `quick`: may look only at recent arrivals (fast, for the passes around the swap); else exact. */
+  readNew(onEvent: EventHandler, options?: { quick?: boolean }): Promise<number>;
   /** Messages skipped because they are not events (the live consumers park those on the DLQ). */
   unreadable(): number;
 }
 
 /**
+ * How far back (in commit positions, i.e. writer clock milliseconds) a quick catch-up looks
+ * before the newest commit already read: covers a commit whose writer took its time between
+ * stamping and inserting it, and clocks of service replicas that disagree by less than this.
+ */
+const RECENT_MARGIN_MS = 30_000;
+
+type CommitHead = Pick<StoredCommit, 'streamId' | 'toVersion' | 'events' | 'position'>;
+
+/**
  * A service's own streams, from its event store (one commit per command; versions 1..head
- * without holes). "What was read" is each stream's head as read, so a catch-up asks the store for
- * every stream's head and reads only the streams that moved: exact whatever the writers' clocks
- * (commit positions come from them, so they cannot mark a point in time across streams).
+ * without holes). "What was read" is each stream's head as read. An exact catch-up asks the store
+ * for every stream's head (one pass over all commits) and reads the streams that moved: exact
+ * whatever the writers' clocks. A quick one only looks at commits positioned after the newest
+ * one read minus RECENT_MARGIN_MS (two index lookups on the relay's {published, position}
+ * index): milliseconds, which is what keeps the swap window short.
  */
 export function eventStoreSource(connection: Connection): EventSource {
   const commits = connection.db!.collection<StoredCommit>(COMMITS_COLLECTION);
   const readHeads = new Map<string, number>();
+  let newestPosition = 0;
 
-  const heads = async () => {
-    const rows = commits.aggregate<{ _id: string; head: number }>([{ $group: { _id: '$streamId', head: { $max: '$toVersion' } } }]);
-    const result = new Map<string, number>();
-    for await (const row of rows) result.set(row._id, row.head);
-    return result;
-  };
-
-  const emit = async (cursor: mongo.FindCursor<Pick<StoredCommit, 'streamId' | 'toVersion' | 'events'>>, onEvent: EventHandler) => {
+  const emit = async (cursor: mongo.FindCursor<CommitHead>, onEvent: EventHandler) => {
     let events = 0;
     for await (const commit of cursor) {
       for (const raw of commit.events) {
@@ -47,24 +53,41 @@ export function eventStoreSource(connection: Connection): EventSource {
         events += 1;
       }
       readHeads.set(commit.streamId, Math.max(readHeads.get(commit.streamId) ?? 0, commit.toVersion));
+      newestPosition = Math.max(newestPosition, commit.position);
     }
     return events;
   };
 
-  const projection = { _id: 0, streamId: 1, toVersion: 1, events: 1 } as const;
+  const allHeads = async () => {
+    const rows = commits.aggregate<{ _id: string; head: number }>([{ $group: { _id: '$streamId', head: { $max: '$toVersion' } } }]);
+    const result = new Map<string, number>();
+    for await (const row of rows) result.set(row._id, row.head);
+    return result;
+  };
+
+  const recentHeads = async () => {
+    const result = new Map<string, number>();
+    for (const published of [false, true]) {
+      const recent = commits.find({ published, position: { $gte: newestPosition - RECENT_MARGIN_MS } }, { projection: { _id: 0, streamId: 1, toVersion: 1 } });
+      for await (const { streamId, toVersion } of recent) result.set(streamId, Math.max(result.get(streamId) ?? 0, toVersion));
+    }
+    return result;
+  };
+
+  const projection = { _id: 0, streamId: 1, toVersion: 1, events: 1, position: 1 } as const;
   return {
     description: `event store ${connection.db!.databaseName}.${COMMITS_COLLECTION}`,
     async count() {
       let total = 0;
-      for (const head of (await heads()).values()) total += head;
+      for (const head of (await allHeads()).values()) total += head;
       return total;
     },
     readAll(onEvent) {
       return emit(commits.find({}, { projection, sort: { streamId: 1, fromVersion: 1 } }), onEvent);
     },
-    async readNew(onEvent) {
+    async readNew(onEvent, options = {}) {
       let events = 0;
-      for (const [streamId, head] of await heads()) {
+      for (const [streamId, head] of options.quick ? await recentHeads() : await allHeads()) {
         const read = readHeads.get(streamId) ?? 0;
         if (head <= read) continue;
         events += await emit(commits.find({ streamId, fromVersion: { $gt: read } }, { projection, sort: { fromVersion: 1 } }), onEvent);

@@ -27,6 +27,12 @@ export function rebuildTable(service: string, results: readonly RebuildResult[])
 export function rebuildNotes(results: readonly RebuildResult[]): string[] {
   return results.flatMap((r) => [
     `${r.projection}: source ${r.source}`,
+    ...(!r.dryRun && r.caughtUp.afterSwap > 0
+      ? [
+          `${r.projection}: the live projector wrote ${r.caughtUp.afterSwap} event(s) around the swap (applied again since); ` +
+            'it may have parked a follow-up event as a ProjectionGapError meanwhile: it is applied now, and replaying it (npm run dlq -- replay) changes nothing',
+        ]
+      : []),
     ...(r.unreadable > 0 ? [`${r.projection}: ${r.unreadable} message(s) on the source are not events and were left out (see npm run dlq -- list)`] : []),
   ]);
 }

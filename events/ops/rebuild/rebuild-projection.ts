@@ -8,7 +8,7 @@ import { digestCollection, type Digest } from './digest.ts';
 import type { EventSource } from './event-sources.ts';
 import { foldEvent } from './fold.ts';
 import type { RebuildTarget } from './registry.ts';
-import { collectionExists, createSchemaIndexes, swapIn } from './swap.ts';
+import { collectionExists, createSchemaIndexes, renameOver, snapshotOld } from './swap.ts';
 
 export interface RebuildOptions {
   /** Build and compare, then drop what was built: the live collection is left alone. */
@@ -38,6 +38,8 @@ export interface RebuildResult {
 }
 
 const INSERT_BATCH = 1_000;
+/** Quick catch-ups before the swap, at most: under steady traffic each pass finds a few new events. */
+const QUICK_PASSES = 5;
 
 /** 2026-11-26T03:35:00.123Z → 20261126T033500123Z: sortable, and a valid collection name part. */
 export function collectionStamp(at: Date): string {
@@ -62,21 +64,26 @@ async function insertViews(collection: mongo.Collection, views: Iterable<StreamV
  * 1. Fold every event in memory with the projection's own pure `evolve` (fold.ts) and write the
  *    documents to a fresh collection `<name>.rebuild-<stamp>`, with the schema's indexes.
  * 2. Catch up: the events that reached the source meanwhile, applied to the fresh collection with
- *    applyToReadModel (the live projector's own version-guarded write).
- * 3. Swap: hash (and keep a copy of) the old collection, then rename the fresh one over it in
- *    one step (swap.ts).
- * 4. Catch up again, now on the live collection: events that arrived between 2 and 3, including
- *    any the live projector wrote to the old collection just before it was replaced. The live
- *    projector and this pass write with the same guard (replace where `version` is still the one
- *    read), so no event is applied twice, whoever comes first.
+ *    applyToReadModel (the live projector's own version-guarded write); one exact pass, then
+ *    quick ones until a pass finds nothing new.
+ * 3. Swap: the old collection is hashed (and copied, the kept one) after the exact pass and
+ *    before the quick ones; then the fresh one is renamed over it in one step (swap.ts).
+ * 4. Catch up again, now on the live collection, quick then exact: events that arrived since
+ *    step 2's last pass, including any the live projector wrote to the old collection just
+ *    before it was replaced. The projector and this pass write with the same guard (replace
+ *    where `version` is still the one read), so no event is applied twice, whoever comes first.
  *
- * What remains: a live projector write that straddles the swap (document read from the old
- * collection, replaced in the new one, a few milliseconds) lands if the new document has the
- * same version, so a document that was wrong in the old collection may stay wrong in that one
- * case (a correct one stays correct). Events this tool applies first are not announced on the
- * change feed by it, and the projector then sees them as redeliveries: a live subscriber may miss
- * such an intermediate change (it gets the next one), and the order service's orders_total does
- * not count an order whose final event was applied here. Rerun the rebuild to close the first.
+ * The window that remains is between step 2's last read and the end of step 4's quick pass
+ * (milliseconds: two small queries, a rename): an event the live
+ * projector applied to the old collection in it is missing from the new one until step 4 applies
+ * it. Meanwhile (a) the projector, handling the stream's next event, finds the document behind,
+ * takes it for a gap and parks that event on the DLQ (ProjectionGapError; the rebuild applies it
+ * from the source anyway, so a later `npm run dlq -- replay` finds it done), and (b) a projector
+ * write that read the old document and replaces the new one at the same version lands, so a
+ * document corrupted in the old collection can stay so in that one case. Events this tool applies are not announced on the
+ * change feed, and the projector then sees them as redeliveries: a live subscriber may miss such
+ * an intermediate change (it gets the next one), and orders_total does not count an order whose
+ * final event was applied here. A rebuild on a quiet service (or a second one) has no window.
  */
 export async function rebuildProjection(connection: Connection, target: RebuildTarget, source: EventSource, options: RebuildOptions = {}): Promise<RebuildResult> {
   const db = connection.db!;
@@ -102,30 +109,38 @@ export async function rebuildProjection(connection: Connection, target: RebuildT
     views.clear();
     await createSchemaIndexes(target.model, fresh);
 
-    const catchUp = (collection: mongo.Collection) => {
+    const catchUp = async (collection: mongo.Collection, quick: boolean) => {
       let applied = 0;
-      return source
-        .readNew(async (envelope: AnyEventEnvelope) => {
+      events += await source.readNew(
+        async (envelope: AnyEventEnvelope) => {
           const outcome = await applyToReadModel(collection as unknown as mongo.Collection<StreamView>, projection, envelope);
           if (outcome.outcome === 'applied') applied += 1;
-        })
-        .then((read) => {
-          events += read;
-          return applied;
-        });
+        },
+        { quick },
+      );
+      return applied;
     };
-    const beforeSwap = await catchUp(fresh);
+    // One exact pass for what arrived during the (long) build; then the old collection's
+    // figures (and copy); then quick passes until nothing new comes, so the swap follows a read
+    // of the source by milliseconds.
+    let beforeSwap = await catchUp(fresh, false);
+    const before = await snapshotOld(db, liveName, keepAs);
+    for (let pass = 0; pass < QUICK_PASSES; pass += 1) {
+      const applied = await catchUp(fresh, true);
+      beforeSwap += applied;
+      if (applied === 0) break;
+    }
 
-    let before: Digest;
     let afterSwap = 0;
     let after: Digest;
     if (options.dryRun) {
-      before = await digestCollection(db.collection(liveName));
       after = await digestCollection(fresh);
       await fresh.drop();
     } else {
-      before = await swapIn(db, { live: liveName, rebuilt: freshName, ...(keepAs ? { keepAs } : {}) });
-      afterSwap = await catchUp(db.collection(liveName));
+      await renameOver(db, freshName, liveName);
+      // Quick first (it closes the window), exact after (it guarantees nothing was missed).
+      afterSwap = await catchUp(db.collection(liveName), true);
+      afterSwap += await catchUp(db.collection(liveName), false);
       after = await digestCollection(db.collection(liveName));
     }
     progress.finish();
@@ -143,8 +158,10 @@ export async function rebuildProjection(connection: Connection, target: RebuildT
       keptAs: keepAs ?? null,
     };
   } catch (error) {
-    // Never leave a half-built collection behind; the live one is untouched until the swap.
+    // Never leave a half-built collection (or a copy of an old one never replaced) behind; the live
+    // one is untouched until the swap.
     if (await collectionExists(db, freshName)) await fresh.drop().catch(() => undefined);
+    if (keepAs && (await collectionExists(db, keepAs))) await db.dropCollection(keepAs).catch(() => undefined);
     throw error;
   }
 }

@@ -17,19 +17,24 @@ export async function collectionExists(db: mongo.Db, name: string): Promise<bool
 }
 
 /**
+ * The old collection's figures (the "before" of the report) and, with `keepAs`, a copy of it made
+ * in the same pass. Taken just before the swap's last catch-ups rather than in the swap itself:
+ * copying is the slow part, and the swap must follow the last read of the source closely.
+ */
+export async function snapshotOld(db: mongo.Db, live: string, keepAs?: string): Promise<Digest> {
+  let keep: mongo.Collection | undefined;
+  if (keepAs) {
+    await db.createCollection(keepAs);
+    keep = db.collection(keepAs);
+  }
+  return digestCollection(db.collection(live), keep);
+}
+
+/**
  * Replaces `live` by `rebuilt` with one renameCollection (dropTarget): readers and the live
  * projector see the old collection or the new one, never none (a projector finding no document
- * would take its next event for a gap and park it). The old documents are hashed (the "before"
- * figures) and, with `keepAs`, copied there in the same pass, right before the swap.
+ * at all would take every next event for a gap).
  */
-export async function swapIn(db: mongo.Db, names: { live: string; rebuilt: string; keepAs?: string }): Promise<Digest> {
-  const live = db.collection(names.live);
-  let keep: mongo.Collection | undefined;
-  if (names.keepAs) {
-    await db.createCollection(names.keepAs);
-    keep = db.collection(names.keepAs);
-  }
-  const before = await digestCollection(live, keep);
-  await db.renameCollection(names.rebuilt, names.live, { dropTarget: true });
-  return before;
+export async function renameOver(db: mongo.Db, rebuilt: string, live: string): Promise<void> {
+  await db.renameCollection(rebuilt, live, { dropTarget: true });
 }
