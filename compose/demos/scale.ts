@@ -22,7 +22,6 @@ import { waitForDrain } from './kit/drain.ts';
 import { checkInvariants } from './kit/invariants.ts';
 import { createLagProbe } from './kit/lag.ts';
 import { prepareCatalogue } from './kit/orders.ts';
-import { startPartitionedKafka } from './kit/partitioned-kafka.ts';
 import {
   ASSIGNMENT_HEADERS, assignmentRows, createReplicaNames, describeAssignments, partitionCounts, partitionsPerReplica,
   serviceGroups, waitForRebalance, type GroupState, type ReplicaNames,
@@ -64,19 +63,18 @@ if (!(options.orders >= 2 && options.partitions >= 3 && options.inFlight >= 1)) 
 }
 
 const problems: string[] = [];
-log(`a broker whose topics get ${options.partitions} partitions, then a fresh stack with 2 order replicas behind the gateway...`);
-const kafka = await startPartitionedKafka(options.partitions);
+log(`a fresh stack with 2 order replicas behind the gateway, every topic with ${options.partitions} partitions...`);
+// Each service creates the topics it publishes and consumes with KAFKA_PARTITIONS partitions.
 const session = await startDemoStack({
   scale: { order: 2 },
-  env: { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_PARTITIONS: String(options.partitions), ORDER_DEADLINE_MS: '3600000' },
+  env: { KAFKA_PARTITIONS: String(options.partitions), ORDER_DEADLINE_MS: '3600000' },
   log,
 }).catch(async (error: unknown) => {
-  await kafka.close();
   log(`demo:scale FAILED: the stack did not start: ${(error as Error).message}`);
   process.exit(1);
 });
 const stack = session.stack!;
-const admin: Admin = new Kafka({ clientId: 'demo-scale', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+const admin: Admin = new Kafka({ clientId: 'demo-scale', brokers: session.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
 try {
   await admin.connect();
   const groups = await serviceGroups(admin, SERVICE);
@@ -133,7 +131,7 @@ try {
   for (const phase of phases) acknowledged.push(...phase.result.acknowledged);
 
   log('waiting for every outbox and consumer group to drain, then judging the stores...');
-  const drain = await waitForDrain(session, createLagProbe(kafka.brokers), Math.min(deadline, Date.now() + 120_000));
+  const drain = await waitForDrain(session, createLagProbe(session.kafkaBrokers), Math.min(deadline, Date.now() + 120_000));
   if (!drain.drained) problems.push(`the stack did not drain: ${drain.outstanding}`);
   const { invariants } = await checkInvariants(session, { catalogue, acknowledged });
   for (const invariant of invariants.filter((entry) => !entry.holds)) problems.push(`invariant "${invariant.name}": ${invariant.detail}`);
@@ -151,7 +149,6 @@ try {
 } finally {
   await admin.disconnect().catch(() => undefined);
   await session.close();
-  await kafka.close();
 }
 if (problems.length > 0) {
   log(`demo:scale FAILED: ${problems.length} problem(s):`);
