@@ -38,6 +38,7 @@ export interface DemoSession {
   /** Dev JWT signed with the stack's secret (DATA_DIR/auth/jwt-secret); see gateway/src/auth/dev-token.ts. */
   token(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
   /** One POST to the gateway. Rejects when no HTTP answer came (gateway down, 15 s timeout). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the kit's agreed signature: callers name T when they care
   graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLAnswer<T>>;
   /** A separate MongoDB connection to a service's database (tributary_<service>). */
   db(service: ServiceName): Promise<Db>;

@@ -14,6 +14,7 @@ export interface StoredEvent {
   type: string;
   aggregateId: string;
   aggregateVersion: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- stored JSON of many event types, read field by field
   data: any;
 }
 
