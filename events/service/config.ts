@@ -21,6 +21,14 @@ export const serviceEnvSchema = z.object({
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGO_URL must be a mongodb:// URI'),
   /** Partitions of the service's topics when it creates them. */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /**
+   * How long the group waits for a silent member before giving its partitions to the others. A
+   * replica that dies without leaving (SIGKILL, a lost machine) holds its partitions that long,
+   * and a restarted one cannot rejoin sooner: 10 s rather than kafkajs' 30 s. Consumers heartbeat
+   * between messages and while a retry backs off, so only a single handler call running longer
+   * than this would be mistaken for a dead member. 6 s is real Kafka's minimum by default.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
   LOG_LEVEL: logLevelSchema.default('info'),
   /** The gateway's Ed25519 public key (PEM), inline or as a file: requests it did not sign get 401. */
   GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
@@ -40,6 +48,7 @@ export interface ServiceConfig {
   kafkaBrokers: string[];
   mongoUrl: string;
   kafkaPartitions: number;
+  kafkaSessionTimeoutMs: number;
   logLevel: z.infer<typeof logLevelSchema>;
   gatewayPublicKeyPem: string;
   /** The change feed's Redis (REDIS_URL); absent: an in-process feed. */
@@ -88,6 +97,7 @@ export function loadServiceConfig<Extra extends z.ZodRawShape>(
     kafkaBrokers: c.KAFKA_BROKERS,
     mongoUrl: c.MONGO_URL,
     kafkaPartitions: c.KAFKA_PARTITIONS,
+    kafkaSessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
     gatewayPublicKeyPem: publicKey,
     ...(c.REDIS_URL ? { redisUrl: c.REDIS_URL } : {}),

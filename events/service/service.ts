@@ -38,7 +38,7 @@ import { createChangePublisher, type ChangePublisher } from './subscriptions/pub
 export interface ServiceDeps {
   /** The subgraph's name in supergraph.yaml: logs, metrics, consumer groups, assertion audience. */
   name: string;
-  config: { host: string; port: number; kafkaPartitions: number };
+  config: { host: string; port: number; kafkaPartitions: number; kafkaSessionTimeoutMs?: number };
   logger: Logger;
   connection: Connection;
   kafka: Kafka;
@@ -121,6 +121,8 @@ export interface Service {
   runtime: ServiceRuntime;
 }
 
+/** A dead replica's partitions move after this long (the service config's default, for tests building deps by hand). */
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 40, initialDelayMs: 100, maxDelayMs: 10_000 };
 
 /** Builds a subgraph service: lifecycle, HTTP, trust, errors, metrics and the event runtime, once. */
@@ -149,7 +151,12 @@ export function createService(deps: ServiceDeps, build: (runtime: ServiceRuntime
       fromBeginning: true,
       // The broker answers a fetch as soon as data arrives, so a shorter long-poll costs no
       // latency; it bounds how long stop() waits for the fetch in flight.
-      consumerConfig: { maxWaitTimeInMs: 1_000 },
+      consumerConfig: {
+        maxWaitTimeInMs: 1_000,
+        // See KAFKA_SESSION_TIMEOUT_MS (config.ts); heartbeats at a tenth of it, as kafkajs' defaults do.
+        sessionTimeout: config.kafkaSessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        heartbeatInterval: Math.round((config.kafkaSessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) / 10),
+      },
       // Partitions of one consumer run side by side; one partition's messages stay in order.
       partitionsConsumedConcurrently: 4,
       retry: consumer.retry ?? DEFAULT_RETRY,

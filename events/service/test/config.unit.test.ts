@@ -29,6 +29,7 @@ describe('loadServiceConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       mongoUrl: minimal.MONGO_URL,
       kafkaPartitions: 6,
+      kafkaSessionTimeoutMs: 10_000,
       logLevel: 'info',
       gatewayPublicKeyPem: PEM,
       tracing: { enabled: false, fileMaxBytes: 50 * 1024 * 1024 },
@@ -52,6 +53,12 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaPartitions: 12, logLevel: 'debug' });
     expect(config).not.toHaveProperty('redisUrl');
     expect(config).not.toHaveProperty('UNRELATED');
+  });
+
+  it('gives a dead consumer 10 s before its partitions move, unless told otherwise, and refuses less than Kafka allows', () => {
+    expect(loadServiceConfig('order', minimal, { defaultPort: 4001 }).kafkaSessionTimeoutMs).toBe(10_000);
+    expect(loadServiceConfig('order', { ...minimal, KAFKA_SESSION_TIMEOUT_MS: '30000' }, { defaultPort: 4001 }).kafkaSessionTimeoutMs).toBe(30_000);
+    expect(configError(() => loadServiceConfig('order', { ...minimal, KAFKA_SESSION_TIMEOUT_MS: '500' }, { defaultPort: 4001 })).message).toContain('KAFKA_SESSION_TIMEOUT_MS');
   });
 
   it('reads REDIS_URL for the change feed and refuses one that is not redis://', () => {
