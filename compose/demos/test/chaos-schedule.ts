@@ -1,4 +1,6 @@
 import type { StackHandle } from '../../embedded/stack/src/launch.ts';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /**
  * The chaos test's kill schedule: which process dies when and for how long, drawn from a seed so
@@ -22,16 +24,10 @@ export interface KillRecord extends PlannedKill {
   restartMs: number;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+/** A seeded source of floats in [0, 1) (pure-rand's xoroshiro128+): the same sequence for the same seed everywhere. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 /** Every victim once, in a seeded order, plus `extra` more kills of seeded victims; gaps and downtimes within the given bounds. */

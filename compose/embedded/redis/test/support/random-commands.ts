@@ -1,3 +1,6 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
 /**
  * Seeded random command sequences for differential testing: a few keys so that commands collide
  * (WRONGTYPE, overwrites, counters on text), awkward integers, option combinations, and
@@ -7,16 +10,10 @@
  * 500 ms either, where TTL's rounding to the nearest second would flip after one millisecond.
  */
 
-/** mulberry32: tiny, deterministic, good enough to pick test inputs. */
+/** A seeded source of floats in [0, 1) (pure-rand's xoroshiro128+): the same sequence for the same seed everywhere. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 const KEYS = ['a', 'b', 'c', 'h1', 'h2', 'n', 'missing'];
