@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, type CryptoKey } from 'jose';
 import { actorSchema, type Actor } from '@tributary/contracts';
+import { createMemoryReplayStore, type ReplayStore } from './replay-store.ts';
 
 /**
  * How a subgraph knows a request came from the gateway (architecture invariant 8). For every
@@ -8,7 +9,8 @@ import { actorSchema, type Actor } from '@tributary/contracts';
  * - the verified caller (`act`: customer id and role, or null for an anonymous caller),
  * - the subgraph it is meant for (`aud`), so it cannot be replayed against another subgraph,
  * - a SHA-256 of the exact request body (`bh`), so it cannot be reused for another operation,
- * - a unique id (`jti`) that each subgraph process accepts once.
+ * - a unique id (`jti`) that the subgraph accepts once: once per process, and once across all
+ *   replicas of the subgraph when they share a replay store (Redis, see replay-store.ts).
  * Only the gateway holds the private key; subgraphs hold the public key, so a compromised
  * subgraph still cannot speak for the gateway. Anything unsigned, forged, expired, meant for
  * another subgraph, bound to another body or replayed is refused with 401.
@@ -67,6 +69,11 @@ export interface AssertionVerifierOptions {
   clockToleranceSeconds?: number;
   /** Bound on remembered assertion ids; the oldest are forgotten first (they expire anyway). */
   replayCacheSize?: number;
+  /**
+   * Shared by every replica of this subgraph (the service kit's Redis store with REDIS_URL), asked
+   * after this process's own memory; without it an assertion is single-use per process only.
+   */
+  replayStore?: ReplayStore;
   now?: () => number;
 }
 
@@ -80,7 +87,8 @@ export async function createAssertionVerifier(options: AssertionVerifierOptions)
   const maxTtl = options.maxTtlSeconds ?? 60;
   const tolerance = options.clockToleranceSeconds ?? 5;
   const now = options.now ?? Date.now;
-  const seen = new ReplayCache(options.replayCacheSize ?? 200_000);
+  const local = createMemoryReplayStore({ limit: options.replayCacheSize ?? 200_000, now });
+  const shared = options.replayStore;
 
   return {
     async verify(token, body) {
@@ -105,33 +113,16 @@ export async function createAssertionVerifier(options: AssertionVerifierOptions)
       if (payload.bh !== bodyHash(body)) throw new UntrustedRequestError('gateway assertion does not match the request body');
       const actor = payload.act === null ? null : actorSchema.safeParse(payload.act);
       if (actor !== null && !actor.success) throw new UntrustedRequestError('gateway assertion names no valid actor');
-      // Checked last: only a fully valid assertion uses up its id.
-      if (!seen.add(String(payload.jti), (payload.exp + tolerance) * 1000, now())) {
+      // Checked last: only a fully valid assertion uses up its id. This process's memory first:
+      // a replay at the same replica is refused without a round trip to the shared store.
+      const jti = String(payload.jti);
+      const expiresAtMs = (payload.exp + tolerance) * 1000;
+      if (!(await local.claimOnce(jti, expiresAtMs)) || (shared && !(await shared.claimOnce(jti, expiresAtMs)))) {
         throw new UntrustedRequestError('gateway assertion already used (replay)');
       }
       return actor === null ? null : actor.data;
     },
   };
-}
-
-/** Ids of accepted assertions until they expire; a Map keeps insertion (≈ expiry) order. */
-class ReplayCache {
-  private readonly expiries = new Map<string, number>();
-  constructor(private readonly limit: number) {}
-
-  /** False when the id was already accepted and has not expired. */
-  add(id: string, expiresAtMs: number, nowMs: number): boolean {
-    const known = this.expiries.get(id);
-    if (known !== undefined && known > nowMs) return false;
-    this.expiries.set(id, expiresAtMs);
-    if (this.expiries.size > this.limit) {
-      for (const [oldId, expiry] of this.expiries) {
-        if (this.expiries.size <= this.limit && expiry > nowMs) break;
-        this.expiries.delete(oldId);
-      }
-    }
-    return true;
-  }
 }
 
 /** A fresh Ed25519 key pair as PEM text: the stack launcher and tests create one per stack. */

@@ -25,3 +25,12 @@ export {
   type AssertionSigner,
   type AssertionVerifier,
 } from './gateway-assertion.ts';
+export {
+  createMemoryReplayStore,
+  createRedisReplayStore,
+  replayRedisOptions,
+  type RedisReplayStore,
+  type RedisReplayStoreOptions,
+  type ReplayRedis,
+  type ReplayStore,
+} from './replay-store.ts';
