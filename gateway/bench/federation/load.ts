@@ -49,15 +49,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: 10,
+    // 'request' fires on every write, also the re-sends after a timeout (setupRequest does not).
+    setupClient: (client) => {
+      client.on('request', () => (sent += 1));
+    },
     requests: [
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
         body: BENCHMARK_BODY,
-        setupRequest: (request) => {
-          sent += 1;
-          return request;
-        },
         onResponse: (status: number, body: string) => {
           completed += 1;
           if (status !== 200) return; // counted by autocannon as non-2xx

@@ -11,6 +11,8 @@ export interface GatewayRow {
   p99Ms?: number;
   rssMb?: number;
   peakRssMb?: number;
+  /** Subgraph requests of one query sent alone: the query plan's fetch count. */
+  subgraphCallsAlone?: number;
   subgraphCallsPerQuery?: number;
   wrong?: number;
   errors?: number;
@@ -32,7 +34,7 @@ const fixed = (value: number | undefined, digits: number) => (value === undefine
 
 export function formatTable(rows: GatewayRow[]): string {
   const baseline = rows.find((r) => r.kind === 'tributary' && r.rps)?.rps;
-  const header = ['gateway', 'RPS', 'vs Tributary', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'subgraph calls/query', 'wrong', 'errors'];
+  const header = ['gateway', 'RPS', 'vs Tributary', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'subgraph calls/query (alone)', 'wrong', 'errors'];
   const lines = rows.map((r) =>
     r.skipped
       ? [GATEWAY_LABELS[r.kind], `not measured: ${r.skipped}`]
@@ -43,7 +45,7 @@ export function formatTable(rows: GatewayRow[]): string {
           fixed(r.p50Ms, 1),
           fixed(r.p99Ms, 1),
           `${fixed(r.rssMb, 0)} (${fixed(r.peakRssMb, 0)})`,
-          fixed(r.subgraphCallsPerQuery, 2),
+          `${fixed(r.subgraphCallsPerQuery, 2)} (${fixed(r.subgraphCallsAlone, 0)})`,
           String(r.wrong ?? '-'),
           String(r.errors ?? '-'),
         ],

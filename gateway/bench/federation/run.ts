@@ -83,6 +83,9 @@ async function settledCounts(subgraphs: ChildProcess): Promise<Record<string, nu
   }
 }
 
+const sumDelta = (before: Record<string, number>, after: Record<string, number>) =>
+  BENCH_SUBGRAPHS.reduce((sum, name) => sum + (after[name]! - before[name]!), 0);
+
 async function measure(kind: GatewayKind, options: Options, keys: { privateKeyPem: string; publicKeyPem: string }, token: string): Promise<GatewayRow> {
   const expected = expectedAnswer();
   const tributary = kind === 'tributary';
@@ -97,9 +100,11 @@ async function measure(kind: GatewayKind, options: Options, keys: { privateKeyPe
     const url = (await nextMessage(gateway, 'ready', START_TIMEOUT_MS)).urls['graphql']!;
     const headers: Record<string, string> = tributary ? { authorization: `Bearer ${token}` } : {};
 
+    const idle = await settledCounts(subgraphs);
     const first = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BENCHMARK_BODY });
     const firstText = await first.text();
     const firstOk = first.status === 200 && checkAnswer(firstText, expected);
+    const alone = sumDelta(idle, await settledCounts(subgraphs));
     log(`${kind}: first answer ${firstOk ? 'correct' : `WRONG (HTTP ${first.status}): ${firstText.slice(0, 300)}`} (${firstText.length} bytes)`);
 
     log(`${kind}: warm-up ${options.warmup}s with ${options.connections} connections`);
@@ -118,7 +123,7 @@ async function measure(kind: GatewayKind, options: Options, keys: { privateKeyPe
     // Memory first: read at the end of the load, before the gateway idles.
     const memory = processMemoryMb(gateway.pid);
     const after = await settledCounts(subgraphs);
-    const calls = BENCH_SUBGRAPHS.reduce((sum, name) => sum + (after[name]! - before[name]!), 0);
+    const calls = sumDelta(before, after);
     if (result.firstWrong) log(`${kind}: first wrong answer: ${result.firstWrong}`);
     log(`${kind}: ${result.rps.toFixed(1)} RPS, p99 ${result.p99Ms} ms, ${result.wrong} wrong, ${result.errors} errors`);
     return {
@@ -128,6 +133,7 @@ async function measure(kind: GatewayKind, options: Options, keys: { privateKeyPe
       p99Ms: result.p99Ms,
       ...memory,
       // Every sent query is processed by the gateway, also those autocannon stopped waiting for.
+      subgraphCallsAlone: alone,
       subgraphCallsPerQuery: result.sent > 0 ? calls / result.sent : undefined,
       wrong: result.wrong + (firstOk ? 0 : 1),
       errors: result.errors,
