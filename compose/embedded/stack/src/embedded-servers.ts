@@ -59,7 +59,9 @@ export async function startEmbeddedServers(
   const ports = await pickPorts(wanted.map((server) => config.embeddedPorts[server.name]));
   const started = await supervisor.startStage(
     wanted.map((server, index) => {
-      const args = ['--port', String(ports[index])];
+      // LOG_LEVEL reaches the servers as a flag (they read no environment): at warn, the SMTP
+      // sink no longer logs every message it stores, nor Kafka every group join.
+      const args = ['--port', String(ports[index]), '--log-level', config.logLevel];
       if (server.persistent) args.push('--data-dir', path.join(config.dataDir, server.name));
       return spec(server.name, server.entry, {}, { args, readyPattern: server.ready });
     }),

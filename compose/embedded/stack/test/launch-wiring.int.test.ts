@@ -31,6 +31,7 @@ describe('launchStack wiring', () => {
       expect(kafka.argv).toContain(path.join(dataDir, 'kafka'));
       expect(mongo.argv).toContain(path.join(dataDir, 'mongo'));
       expect(redis.argv).not.toContain('--data-dir');
+      for (const server of [kafka, mongo, redis]) expect(server.argv.slice(server.argv.indexOf('--log-level'))[1]).toBe(config.logLevel);
       expect((await seen(root, 'smtp')).argv).toContain(path.join(dataDir, 'smtp'));
       expect((await seen(root, 'payment-provider')).argv).not.toContain('--data-dir');
       expect(handle.paymentProviderUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
