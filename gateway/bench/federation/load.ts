@@ -1,6 +1,7 @@
 // The load generator: autocannon with a fixed number of connections for a fixed time, every
 // answer checked. The first correct answer's exact text becomes the fast path (string compare);
 // any other text is parsed and compared deep-equal with the expected answer before it counts as wrong.
+import type { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { BENCHMARK_BODY } from './query.ts';
@@ -49,9 +50,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: 10,
-    // 'request' fires on every write, also the re-sends after a timeout (setupRequest does not).
+    // 'request' fires on every write, also the re-sends after a timeout (setupRequest does not);
+    // the client is an EventEmitter, but @types/autocannon lists only its response events.
     setupClient: (client) => {
-      client.on('request', () => (sent += 1));
+      (client as unknown as EventEmitter).on('request', () => (sent += 1));
     },
     requests: [
       {
