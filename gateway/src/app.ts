@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import type { AssertionSigner } from '@tributary/http';
+import { createDedupCounter } from './auth/inflight-dedup.ts';
 import { SigningDataSource, type GatewayContext } from './auth/signing-data-source.ts';
 import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
@@ -26,7 +27,9 @@ export interface GatewayDeps {
   config: Pick<GatewayConfig, 'host' | 'port' | 'subgraphUrlOverrides' | 'readyTimeoutMs' | 'shutdownGraceMs'> &
     // Optional so a test builds a gateway without them: the limits then default to the safe
     // ones, introspection and the playground to off.
-    Partial<Pick<GatewayConfig, 'limits' | 'introspection' | 'subscriptions'>>;
+    // subgraphRequestDedup: loadConfig turns it on (SUBGRAPH_REQUEST_DEDUP); omitted, it is off, so
+    // a test that counts subgraph calls under concurrent identical queries keeps counting them all.
+    Partial<Pick<GatewayConfig, 'limits' | 'introspection' | 'subscriptions' | 'subgraphRequestDedup'>>;
   logger: Logger;
   /** The composed supergraph SDL (see npm run compose:supergraph). */
   supergraphSdl: string;
@@ -61,6 +64,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   // and Apollo's plugins report into it.
   const metrics = createMetricsRegistry({ service: 'gateway' });
   const gatewayMetrics = createGatewayMetrics(metrics);
+  const deduplicated = config.subgraphRequestDedup ? createDedupCounter(metrics) : undefined;
 
   // The subscription executor resolves each event's entity fields with the same data sources.
   const dataSources: ServiceMap = {};
@@ -80,6 +84,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
         signer: deps.signer,
         observeFetch: gatewayMetrics.subgraphFetch(name),
         ...(replicas ? { replicas } : {}),
+        ...(deduplicated ? { dedup: { onJoined: deduplicated(name) } } : {}),
       });
       dataSources[name] = source;
       return source;

@@ -51,6 +51,8 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(SUBSCRIPTIONS.maxPerConnection),
   SUBSCRIPTION_QUEUE_SIZE: z.coerce.number().int().min(1).max(100_000).default(SUBSCRIPTIONS.queueSize),
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(SUBSCRIPTIONS.keepAliveMs),
+  /** Share identical in-flight subgraph queries between concurrent client requests (default on). */
+  SUBGRAPH_REQUEST_DEDUP: flag.optional(),
   /** TRACE_DIR, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED... (see @tributary/telemetry tracing-config.ts). */
   ...tracingEnvShape,
 });
@@ -96,6 +98,8 @@ export interface GatewayConfig {
   };
   /** Where spans go, if anywhere (main.ts starts tracing with it). */
   tracing: TracingConfig;
+  /** Whether identical in-flight subgraph queries are sent once (SUBGRAPH_REQUEST_DEDUP, default true). */
+  subgraphRequestDedup: boolean;
 }
 
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -188,5 +192,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       anonymous: { perSecond: e.RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.RATE_LIMIT_ANONYMOUS_PER_SECOND },
     },
     tracing: tracingConfigFrom(e),
+    subgraphRequestDedup: e.SUBGRAPH_REQUEST_DEDUP ?? true,
   };
 }
