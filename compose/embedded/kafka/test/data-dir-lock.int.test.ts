@@ -1,12 +1,13 @@
 // Two brokers on one data directory would both append to the segment files and rewrite
 // offsets.jsonl: the second must refuse, naming the holder; once the first stops, it may start.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../src/storage/data-dir-lock.ts';
 import { spawnChildBroker, type ChildBroker } from './helpers/child-broker.ts';
 import { startTestBroker } from './helpers/in-process-broker.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
+import { startZombie } from './helpers/zombie.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -55,5 +56,20 @@ describe('data directory lock', () => {
     expect(second.address).toMatch(/^127\.0\.0\.1:\d+$/);
     expect((await readFile(join(dir.path, LOCK_FILE), 'utf8')).trim()).toBe(String(second.child.pid));
     await second.kill();
+  });
+
+  it('takes over a lock whose holder is a zombie: a broker killed with SIGKILL that its parent has not reaped yet', async () => {
+    const dir = await makeTempDir();
+    cleanups.push(() => dir.remove());
+    const zombie = await startZombie();
+    try {
+      await writeFile(join(dir.path, LOCK_FILE), `${zombie.pid}\n`);
+      const broker = await startTestBroker({ dataDir: dir.path });
+      cleanups.push(() => broker.close({ removeData: false }));
+      expect((await readFile(join(dir.path, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+      await broker.close({ removeData: false });
+    } finally {
+      zombie.end();
+    }
   });
 });

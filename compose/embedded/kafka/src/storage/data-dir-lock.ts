@@ -2,6 +2,7 @@
 // and rewrite offsets.jsonl under the first (committed offsets lost). Same idea as the embedded
 // MongoDB's server.lock: a file created with O_EXCL holding the owner's pid; a lock whose pid is
 // no longer alive (a broker killed with SIGKILL) is taken over.
+import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,10 +24,23 @@ export class DataDirLockedError extends Error {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A server killed with SIGKILL stays a zombie until its parent reaps it (the launcher runs it
+  // under tsx, so that parent is init, which takes its time): it answers kill(0) but holds nothing.
+  return processState(pid) !== 'Z';
+}
+
+/** Linux: the state letter of /proc/<pid>/stat ("pid (comm) S ..."; comm may hold ')'); '' elsewhere. */
+function processState(pid: number): string {
+  let stat = '';
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return '';
+  }
+  return stat.charAt(stat.lastIndexOf(')') + 2);
 }
 
 /** Takes the directory's lock; resolves to its release function. Throws DataDirLockedError when held. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -6,10 +7,23 @@ const LOCK_FILE = 'server.lock';
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A server killed with SIGKILL stays a zombie until its parent reaps it (the launcher runs it
+  // under tsx, so that parent is init, which takes its time): it answers kill(0) but holds nothing.
+  return processState(pid) !== 'Z';
+}
+
+/** Linux: the state letter of /proc/<pid>/stat ("pid (comm) S ..."; comm may hold ')'); '' elsewhere. */
+function processState(pid: number): string {
+  let stat = '';
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return '';
+  }
+  return stat.charAt(stat.lastIndexOf(')') + 2);
 }
 
 /**
