@@ -20,6 +20,8 @@ export async function startTributary(args: GatewayProcessArgs): Promise<RunningG
       // The benchmark query nests four lists (cost 20^4 with the default list size), far above the
       // default cost budget; everything else stays at the shipped defaults.
       limits: { ...DEFAULT_OPERATION_LIMITS, maxCost: 100_000_000 },
+      // As the gateway runs from main.ts (SUBGRAPH_REQUEST_DEDUP defaults to on there).
+      subgraphRequestDedup: true,
     },
     logger: createLogger('bench-gateway', 'warn'),
     supergraphSdl: args.supergraphSdl,
