@@ -1,9 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import { signDevToken } from '../../../gateway/src/auth/dev-token.ts';
+import { readDevSecret, signDevToken } from '../../../gateway/src/auth/dev-token.ts';
 import { parseStackConfig } from '../../embedded/stack/src/config.ts';
 import { alive, readPidFile } from '../../embedded/stack/src/data-dir.ts';
 import { launchStack, type StackHandle } from '../../embedded/stack/src/launch.ts';
@@ -46,16 +46,8 @@ export interface DemoSession {
   close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
-interface SessionParts {
-  gatewayUrl: string;
-  kafkaBrokers: string[];
-  mongoUrl: string;
-  dataDir: string;
-  paymentProviderUrl?: string;
-  mailDir?: string;
-  stack?: StackHandle;
-  onClose: (keepDataDir: boolean) => Promise<void>;
-}
+/** Where the stack is; createSession adds the calls. */
+type SessionParts = Omit<DemoSession, 'token' | 'graphql' | 'db' | 'close'> & { onClose: (keepDataDir: boolean) => Promise<void> };
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -68,7 +60,7 @@ function createSession(parts: SessionParts): DemoSession {
   return {
     ...addresses,
     token(customerId, role = 'customer') {
-      secret ??= readFile(path.join(parts.dataDir, 'auth', 'jwt-secret'), 'utf8').then((text) => text.trim());
+      secret ??= readDevSecret(path.join(parts.dataDir, 'auth', 'jwt-secret'));
       const key = `${role}:${customerId}`;
       let token = tokens.get(key);
       if (!token) {
@@ -112,33 +104,16 @@ function scaleVariable(scale: Record<string, number> | undefined): Record<string
   return { SCALE: Object.entries(scale).map(([name, count]) => `${name}=${count}`).join(',') };
 }
 
-const LAUNCH_ATTEMPTS = 3;
-
 /**
- * A fresh stack in a temporary DATA_DIR, every port free (like gateway/bench/saga-throughput.ts);
- * `scale` as the launcher's. Each child's output goes to DATA_DIR/logs/<name>.log (the terminal
- * stays readable while processes are killed on purpose); the launcher's own lines go to `log`.
- * The launcher prefers fixed subgraph ports (4001-4004), which another stack on this machine may
- * grab between its check and the child's listen: a failed start is tried again, up to 3 times.
+ * A fresh stack in a temporary DATA_DIR, every port free (like gateway/bench/saga-throughput.ts;
+ * with GATEWAY_PORT=0 the launcher gives the subgraphs free ports too); `scale` as the launcher's.
+ * Each child's output goes to DATA_DIR/logs/<name>.log (the terminal stays readable while
+ * processes are killed on purpose); the launcher's own lines go to `log`.
  */
 export async function startDemoStack(
   options: { scale?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {},
 ): Promise<DemoSession> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launchDemoStack(options, log);
-    } catch (error) {
-      if (attempt >= LAUNCH_ATTEMPTS) throw error;
-      log(`the stack did not start (${(error as Error).message}); trying again (${attempt + 1}/${LAUNCH_ATTEMPTS})`);
-    }
-  }
-}
-
-async function launchDemoStack(
-  options: { scale?: Record<string, number>; env?: Record<string, string> },
-  log: (line: string) => void,
-): Promise<DemoSession> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-demo-'));
   const logDir = path.join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
