@@ -7,7 +7,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { SignJWT } from 'jose';
 import { Command, Option } from 'commander';
 import { generateAssertionKeyPair } from '@tributary/http';
 import { composeSupergraph } from '../../src/supergraph/compose.ts';
@@ -17,6 +16,7 @@ import { GATEWAY_KINDS, type GatewayKind, type GatewayProcessArgs } from './gate
 import { cpuPinning, nextMessage, pinSelf, startChild, stopChild } from './ipc.ts';
 import { checkAnswer, runLoad } from './load.ts';
 import { BENCHMARK_BODY } from './query.ts';
+import { signDevToken } from '../../src/auth/dev-token.ts';
 import { formatTable, processMemoryMb, type GatewayRow } from './report.ts';
 import { BENCH_SUBGRAPHS, SUBGRAPH_SDL } from './subgraph-schemas.ts';
 
@@ -54,14 +54,8 @@ function parseOptions(argv: string[]): Options {
   return { ...raw, only: GATEWAY_KINDS.filter((k) => only.includes(k)) };
 }
 
-async function clientToken(): Promise<string> {
-  return new SignJWT({ role: 'customer' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench-client')
-    .setIssuer(BENCH_JWT_ISSUER)
-    .setAudience(BENCH_JWT_AUDIENCE)
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(BENCH_JWT_SECRET));
+function clientToken(): Promise<string> {
+  return signDevToken(BENCH_JWT_SECRET, { customerId: 'bench-client', ttl: '2h', issuer: BENCH_JWT_ISSUER, audience: BENCH_JWT_AUDIENCE });
 }
 
 /**

@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { SignJWT } from 'jose';
 import { createAssertionSigner, createAssertionVerifier, generateAssertionKeyPair } from '@tributary/http';
 import { createLogger } from '@tributary/telemetry';
 import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { composeSupergraph } from '../../src/supergraph/compose.ts';
+import { signDevToken } from '../../src/auth/dev-token.ts';
 import { scrape, total } from '../support/metrics-text.ts';
 import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph.ts';
 
@@ -109,15 +109,8 @@ export async function startDedupFixture(options: { dedup?: boolean } = {}): Prom
 }
 
 /** A customer's bearer token for the fixture's gateway. */
-export async function bearer(customerId: string, role = 'customer'): Promise<string> {
-  const token = await new SignJWT({ role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(customerId)
-    .setIssuer('tributary')
-    .setAudience('tributary')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
-  return `Bearer ${token}`;
+export async function bearer(customerId: string, role: 'customer' | 'admin' = 'customer'): Promise<string> {
+  return `Bearer ${await signDevToken(SECRET, { customerId, role, ttl: '5m' })}`;
 }
 
 export interface Answer {

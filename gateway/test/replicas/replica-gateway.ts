@@ -1,7 +1,7 @@
-import { SignJWT } from 'jose';
 import { createAssertionSigner } from '@tributary/http';
 import { createLogger } from '@tributary/telemetry';
 import { createGatewayApp, type GatewayApp } from '../../src/app.ts';
+import { signDevToken } from '../../src/auth/dev-token.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import type { SubgraphUrlOverrides } from '../../src/supergraph/subgraph-endpoints.ts';
 
@@ -36,14 +36,7 @@ export async function startReplicaGateway(options: {
 
 /** A customer's bearer token for the gateway above. */
 export async function bearer(customerId: string): Promise<string> {
-  const token = await new SignJWT({ role: 'customer' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(customerId)
-    .setIssuer('tributary')
-    .setAudience('tributary')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
-  return `Bearer ${token}`;
+  return `Bearer ${await signDevToken(SECRET, { customerId, ttl: '5m' })}`;
 }
 
 export interface GraphQLAnswer {
