@@ -1,10 +1,8 @@
 // One broker per data directory: a second one would replay and append to the same segment files
-// and rewrite offsets.jsonl under the first (committed offsets lost). Same idea as the embedded
-// MongoDB's server.lock: a file created with O_EXCL holding the owner's pid; a lock whose pid is
-// no longer alive (a broker killed with SIGKILL) is taken over.
-import { readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+// and rewrite offsets.jsonl under the first (committed offsets lost). The lock itself is shared
+// with the embedded MongoDB (@tributary/embedded-data-dir-lock).
 import { join } from 'node:path';
+import { lockDataDir as lockDirectory } from '@tributary/embedded-data-dir-lock';
 
 export const LOCK_FILE = 'broker.lock';
 
@@ -21,49 +19,7 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A server killed with SIGKILL stays a zombie until its parent reaps it (the launcher runs it
-  // under tsx, so that parent is init, which takes its time): it answers kill(0) but holds nothing.
-  return processState(pid) !== 'Z';
-}
-
-/** Linux: the state letter of /proc/<pid>/stat ("pid (comm) S ..."; comm may hold ')'); '' elsewhere. */
-function processState(pid: number): string {
-  let stat = '';
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return '';
-  }
-  return stat.charAt(stat.lastIndexOf(')') + 2);
-}
-
 /** Takes the directory's lock; resolves to its release function. Throws DataDirLockedError when held. */
-export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const file = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        // Only our own lock: never delete one another process took over meanwhile.
-        const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-        if (owner === process.pid) await rm(file, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw new DataDirLockedError(dataDir, owner);
-      // Stale (its broker died without closing) or torn: take it over.
-      await rm(file, { force: true });
-    }
-  }
-  throw new Error(`could not lock data directory ${dataDir} (${file})`);
+export function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  return lockDirectory(dataDir, { file: LOCK_FILE, heldBy: (pid) => new DataDirLockedError(dataDir, pid) });
 }
