@@ -71,15 +71,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const infra = await startInfrastructure({ partitions: 3, redis: true });
   const redisUrl = infra.redisUrl!;
   const logger = createLogger('e2e', 'silent');
-  const stoppers: (() => Promise<unknown>)[] = [() => infra.stop()];
+  const stoppers: Stopper[] = [{ name: 'infrastructure', stop: () => infra.stop() }];
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    for (const stopper of stoppers.reverse()) await stopWithin(stopper, STOPPER_BOUND_MS);
   };
   try {
     const provider = names.includes('payment') ? await startPaymentProvider({ port: 0 }) : undefined;
-    if (provider) stoppers.push(() => provider.close());
+    if (provider) stoppers.push({ name: 'payment provider', stop: () => provider.close() });
     const smtp = names.includes('notification') ? await startSmtpSink({ port: 0, dataDir: path.join(infra.dir, 'smtp') }) : undefined;
-    if (smtp) stoppers.push(() => smtp.close());
+    if (smtp) stoppers.push({ name: 'smtp sink', stop: () => smtp.close() });
 
     const services: Partial<Record<SubgraphName, Service>> = {};
     const groupSuffix = `.${randomUUID()}`;
@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async function createInstance(name: SubgraphName, port = 0): Promise<Service> {
       // The service's stop() closes it; this stopper (idempotent) covers a service never started.
       const changeFeed = createRedisChangeFeed({ url: redisUrl, service: name, logger });
-      stoppers.push(() => changeFeed.close());
+      stoppers.push({ name: `${name} change feed`, stop: () => changeFeed.close() });
       const base = {
         config: { host: '127.0.0.1', port, kafkaPartitions: 3 },
         logger,
@@ -105,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async function startInstance(name: SubgraphName, port = 0): Promise<{ service: Service; url: string }> {
       const service = await createInstance(name, port);
       const url = await service.start();
-      stoppers.push(() => service.stop());
+      stoppers.push({ name: `${name} service`, stop: () => service.stop() });
       return { service, url };
     }
     const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
@@ -137,7 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...(limiter ? { rateLimiter: limiter } : {}),
       });
       const url = await gateway.start();
-      stoppers.push(() => gateway.stop());
+      stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
       return url;
     }
     const graphqlUrl = await startGateway({}, rateLimiter);
@@ -181,6 +181,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stopAll();
     throw error;
   }
+}
+
+interface Stopper {
+  name: string;
+  stop(): Promise<unknown>;
+}
+
+/**
+ * Each part gets a bounded time to stop, then the teardown goes on with the next one (the
+ * embedded broker and database stop last, which ends whatever a stuck client still waits for).
+ * One stuck kafkajs disconnect must not fail a suite whose tests passed; it is printed by name
+ * so that it is seen.
+ */
+const STOPPER_BOUND_MS = 20_000;
+async function stopWithin(stopper: Stopper, boundMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<'overran'>((resolve) => {
+    timer = setTimeout(() => resolve('overran'), boundMs);
+  });
+  const outcome = await Promise.race([stopper.stop().then(() => 'stopped' as const, () => 'failed' as const), overran]);
+  clearTimeout(timer);
+  if (outcome === 'overran') console.warn(`e2e stack: ${stopper.name} did not stop within ${boundMs} ms; stopping the rest`);
 }
 
 export { eventually } from '@tributary/testing/stack';
