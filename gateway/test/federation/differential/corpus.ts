@@ -69,6 +69,11 @@ const audits: CorpusOperation[] = [
   { title: 'a named fragment next to an entity list', setup: 'requires-provides', query: '{ products { ...P reviews { body } } } fragment P on Product { upc name price }' },
   { title: '@requires with a literal argument', setup: 'requires-with-argument', query: '{ products { upc name shippingEstimate } }' },
   { title: '@requires selecting a field with an argument, alone', setup: 'requires-with-argument', query: '{ feed { author { id name } } }' },
+  {
+    title: 'two @requires chains with aliases and __typename',
+    setup: 'requires-requires',
+    query: '{ product { __typename id e: isExpensive afford: canAfford withDiscount: canAffordWithDiscount } }',
+  },
   { title: 'composite keys answered by one subgraph', setup: 'keys-mashup', query: '{ b { id a { id pId compositeId { one two three } } } }' },
   { title: 'an entity fetch by the one resolvable key', setup: 'keys-mashup', query: '{ b { a { id name } } }' },
   { title: 'a non-resolvable interface object from its own subgraph', setup: 'non-resolvable-interface-object', query: '{ b { id field } }' },

@@ -6,6 +6,7 @@ import { keysMashup } from '../keys-mashup/subgraphs.ts';
 import { nonResolvableInterfaceObject } from '../non-resolvable-interface-object/subgraphs.ts';
 import { nullKeys } from '../null-keys/subgraphs.ts';
 import { requiresProvides } from '../requires-provides/subgraphs.ts';
+import { requiresChain } from '../requires-with-argument/requires-chain-subgraphs.ts';
 import { requiresWithArgument } from '../requires-with-argument/subgraphs.ts';
 import type { FederationOptions } from '../support/federation.ts';
 import type { Scenario } from '../support/scenario.ts';
@@ -29,6 +30,7 @@ export const SETUPS = {
   typename: { scenario: typenameScenario },
   'requires-provides': { scenario: requiresProvides },
   'requires-with-argument': { scenario: requiresWithArgument },
+  'requires-requires': { scenario: requiresChain },
   'keys-mashup': { scenario: keysMashup },
   'non-resolvable-interface-object': { scenario: nonResolvableInterfaceObject },
   'null-keys': { scenario: nullKeys },

@@ -1,6 +1,8 @@
 // @requires with field arguments, including a client selection of the same field with a
-// different argument ("conflicting @requires arguments"), over every gateway kind.
+// different argument ("conflicting @requires arguments"), and chains of @requires (the audit's
+// requires-requires), over every gateway kind.
 import { describeAuditContract, type ContractCase } from '../support/contract.ts';
+import { requiresChain } from './requires-chain-subgraphs.ts';
 import { requiresWithArgument } from './subgraphs.ts';
 
 const FEED_ANSWER = {
@@ -54,3 +56,25 @@ const cases: ContractCase[] = [
 ];
 
 describeAuditContract(requiresWithArgument, cases);
+
+const chainCases: ContractCase[] = [
+  { title: 'a @requires on a field that has a @requires', query: '{ product { canAfford } }', expected: { data: { product: { canAfford: false } } } },
+  { title: 'the middle of the chain alone', query: '{ product { isExpensive } }', expected: { data: { product: { isExpensive: true } } } },
+  {
+    title: 'the middle and the end of the chain together',
+    query: '{ product { isExpensive canAfford } }',
+    expected: { data: { product: { isExpensive: true, canAfford: false } } },
+  },
+  {
+    title: 'a chain starting from a field of the root subgraph',
+    query: '{ product { canAffordWithDiscount } }',
+    expected: { data: { product: { canAffordWithDiscount: true } } },
+  },
+  {
+    title: 'two chains in one selection',
+    query: '{ product { canAfford canAffordWithDiscount } }',
+    expected: { data: { product: { canAfford: false, canAffordWithDiscount: true } } },
+  },
+];
+
+describeAuditContract(requiresChain, chainCases);
