@@ -65,7 +65,9 @@ export async function writeHTTPGraphQLResponse(res: ServerResponse, response: HT
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    // Encoded once: with a string, Node measures its byte length for Content-Length and then
+    // encodes it again to write it (a large answer pays twice).
+    res.end(Buffer.from(response.body.string));
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

@@ -1,14 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
+import { context as traceContext, propagation } from '@opentelemetry/api';
 import type { ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
-import type { AssertionSigner } from '@tributary/http';
+import { ASSERTION_HEADER, type AssertionSigner } from '@tributary/http';
 import { createDedupCounter } from './auth/inflight-dedup.ts';
-import { SigningDataSource, type GatewayContext } from './auth/signing-data-source.ts';
+import type { GatewayContext } from './auth/signing-data-source.ts';
+import { createTributaryGateway } from './executor/gateway.ts';
+import { createHttpTransport } from './executor/http-transport.ts';
 import type { TokenVerifier } from './auth/verify-token.ts';
 import type { GatewayConfig } from './config.ts';
 import { checkReadiness } from './health/readiness.ts';
@@ -66,29 +68,28 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const gatewayMetrics = createGatewayMetrics(metrics);
   const deduplicated = config.subgraphRequestDedup ? createDedupCounter(metrics) : undefined;
 
-  // The subscription executor resolves each event's entity fields with the same data sources.
-  const dataSources: ServiceMap = {};
+  // One transport for every subgraph request, queries and subscription events alike: undici
+  // keep-alive pools over each subgraph's replicas, the caller signed into each request (the
+  // subgraphs trust nothing else), the trace continued, identical in-flight queries shared.
+  const transport = createHttpTransport({
+    urls: Object.fromEntries(replicasByName),
+    async headers(subgraph, body, context) {
+      const headers: Record<string, string> = { [ASSERTION_HEADER]: await deps.signer.sign(subgraph, context.actor ?? null, body) };
+      propagation.inject(traceContext.active(), headers);
+      return headers;
+    },
+    observe: (subgraph) => gatewayMetrics.subgraphFetch(subgraph),
+    ...(deduplicated ? { dedup: { onJoined: (subgraph: string) => deduplicated(subgraph)() } } : {}),
+  });
   let updateSupergraph: ((sdl: string) => void) | undefined;
-  const gateway = new ApolloGateway({
+  const gateway = createTributaryGateway({
     // The hook form (rather than a plain string) is what lets reloadSupergraph swap the graph live.
     supergraphSdl: async ({ update }) => {
       updateSupergraph = update;
       return { supergraphSdl: deps.supergraphSdl };
     },
+    transport,
     logger,
-    buildService: ({ name, url }) => {
-      const replicas = replicasByName.get(name);
-      const source = new SigningDataSource({
-        url: replicas?.urls[0] ?? url ?? '',
-        subgraph: name,
-        signer: deps.signer,
-        observeFetch: gatewayMetrics.subgraphFetch(name),
-        ...(replicas ? { replicas } : {}),
-        ...(deduplicated ? { dedup: { onJoined: deduplicated(name) } } : {}),
-      });
-      dataSources[name] = source;
-      return source;
-    },
   });
 
   const httpServer = createServer();
@@ -105,15 +106,14 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     hideSchemaDetailsFromClientErrors: !(config.introspection ?? false),
     // Apollo parses only after the limits plugin checked the tokens; this is a second stop.
     parseOptions: { maxTokens: (config.limits ?? DEFAULT_OPERATION_LIMITS).maxTokens },
-    // No parsed-document cache: the limits plugin hands Apollo a stand-in document for a refused
-    // operation, which a cache lookup would overwrite (Apollo would then parse and validate the
-    // refused source after all). Parsing an allowed operation (at most MAX_QUERY_TOKENS) costs
-    // well under a millisecond; query plans stay cached by the gateway.
+    // Apollo's own document cache stays off: its lookup would replace the stand-in document the
+    // limits plugin gives a refused operation. The plugin parses and validates each operation text
+    // once instead and hands Apollo the document (limits/validated-documents.ts).
     documentStore: null,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       gatewayMetrics.operationsPlugin,
-      operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS, { onRefused: gatewayMetrics.limitRefused }),
+      operationLimitsPlugin(config.limits ?? DEFAULT_OPERATION_LIMITS, { onRefused: gatewayMetrics.limitRefused, introspection: config.introspection ?? false }),
       subscriptionsOverHttpRefusal(GRAPHQL_PATH),
       // Apollo's own landing page (Sandbox, loaded from Apollo's CDN) is always off: browsers get the
       // gateway's bundled GraphiQL instead (playground/), or Apollo's plain answer when that is off.
@@ -141,7 +141,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     httpServer,
     path: GRAPHQL_PATH,
     subgraphReplicas: (name) => replicasByName.get(name),
-    dataSources: () => dataSources,
+    transport,
     signer: deps.signer,
     verifyToken: deps.verifyToken,
     ...(rateLimit ? { rateLimit } : {}),
@@ -156,7 +156,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     metrics,
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => subscriptions.schemaLoaded(coreSupergraphSdl, apiSchema));
+  gateway.onFederatedSchema((schema) => subscriptions.schemaLoaded(schema));
 
   async function startAll(): Promise<string> {
     await apollo.start();
@@ -193,8 +193,9 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       await subscriptions.close();
       // ApolloServer.stop runs the drain plugin (closes the HTTP server gracefully), then stops the gateway.
       if (apolloStarted) await apollo.stop();
-      // After the drain: in-flight requests may still consult the limiter until then.
+      // After the drain: in-flight requests may still consult the limiter and reach subgraphs until then.
       await deps.rateLimiter?.close();
+      await transport.close();
     },
     reloadSupergraph(supergraphSdl) {
       if (!updateSupergraph) throw new Error('the gateway has not loaded its first supergraph yet');

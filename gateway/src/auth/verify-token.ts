@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Actor } from '@tributary/contracts';
+import { createVerifiedTokens } from './verified-tokens.ts';
 
 /** A request carried credentials that cannot be trusted; it must be answered with UNAUTHENTICATED. */
 export class AuthenticationError extends Error {
@@ -15,6 +16,8 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Allowed clock skew between the token issuer and the gateway. */
   clockToleranceSeconds?: number;
+  /** How long a verified token is taken without checking it again (default 60 s, never past its expiry; 0 = always check). */
+  verifiedTokenMaxAgeMs?: number;
 }
 
 /**
@@ -54,9 +57,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     clockTolerance: options.clockToleranceSeconds ?? 5,
   };
 
+  const maxAgeMs = options.verifiedTokenMaxAgeMs ?? 60_000;
+  const verified = maxAgeMs > 0 ? createVerifiedTokens({ maxAgeMs }) : undefined;
+
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') return undefined;
     const token = bearerToken(authorization);
+    const known = verified?.get(token);
+    if (known) return known;
     let payload;
     try {
       payload =
@@ -73,6 +81,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new AuthenticationError('token subject is invalid');
     }
     // Only an explicit admin claim elevates; anything else is an ordinary customer.
-    return { customerId: sub, role: payload['role'] === 'admin' ? 'admin' : 'customer' };
+    const actor: Actor = { customerId: sub, role: payload['role'] === 'admin' ? 'admin' : 'customer' };
+    // exp is a required claim, so jwtVerify has checked it is a number.
+    verified?.remember(token, actor, payload.exp!);
+    return actor;
   };
 }

@@ -8,6 +8,7 @@ import type { LimitInput } from './fragments.ts';
 import { checkQuerySize } from './query-size.ts';
 import { checkRootFields } from './root-fields.ts';
 import { checkTokenCount } from './token-count.ts';
+import { createValidatedDocuments } from './validated-documents.ts';
 
 /** What one operation may ask of the gateway (GatewayConfig.limits; see config.ts for the variables). */
 export interface OperationLimits {
@@ -56,20 +57,38 @@ function checkDocument(schema: GraphQLSchema, document: DocumentNode, limits: Op
 
 /** The first limit the operation exceeds, or undefined; a source that does not parse is left to Apollo's parser. */
 export function checkOperation(schema: GraphQLSchema, source: string, limits: OperationLimits, variables?: Record<string, unknown>): GraphQLError | undefined {
+  return checkParsedOperation(schema, source, limits, variables).refusal;
+}
+
+/** The refusal, if any, and the parsed document when the source parsed (cheap checks first, then the parse). */
+function checkParsedOperation(
+  schema: GraphQLSchema,
+  source: string,
+  limits: OperationLimits,
+  variables: Record<string, unknown> | undefined,
+  parseSource: (source: string) => DocumentNode | undefined = (text) => parseOrUndefined(text, limits.maxTokens),
+): { refusal?: GraphQLError; document?: DocumentNode } {
   const early = checkQuerySize(source, limits.maxBytes) ?? checkTokenCount(source, limits.maxTokens);
-  if (early) return early;
-  let document: DocumentNode;
+  if (early) return { refusal: early };
+  const document = parseSource(source);
+  if (!document) return {};
+  const refusal = checkDocument(schema, document, limits, variables);
+  return refusal ? { refusal, document } : { document };
+}
+
+function parseOrUndefined(source: string, maxTokens: number): DocumentNode | undefined {
   try {
-    document = parse(source, { maxTokens: limits.maxTokens });
+    return parse(source, { maxTokens });
   } catch {
     return undefined;
   }
-  return checkDocument(schema, document, limits, variables);
 }
 
 export interface OperationLimitsHooks {
   /** Each refusal, with the limit it names (extensions.limit): graphql_operation_limit_refusals_total. */
   onRefused?(limit: string): void;
+  /** Whether introspection is allowed (as configured on Apollo Server; default false). */
+  introspection?: boolean;
 }
 
 /** Stands in for a refused operation so Apollo neither parses nor validates its source. */
@@ -87,17 +106,31 @@ const REFUSED: DocumentNode = parse('{ __typename }');
  * trivial one (Apollo then skips its own parse and validation, and caches nothing), and thrown
  * in `didResolveOperation`, before any execution.
  *
- * The checks run on every request, not only on a document-cache miss: the cost depends on the
- * variables (`first: $n`). The extra parse is bounded by the token limit checked just before it.
+ * The checks run on every request: the cost depends on the variables (`first: $n`). The parse is
+ * bounded by the token limit checked just before it, and done once per operation text: an
+ * operation within the limits is validated once too (validated-documents.ts) and handed to Apollo
+ * as its document, so Apollo neither parses nor validates it again (Apollo's own document cache
+ * stays off: its lookup would replace a refused operation's stand-in document).
  */
 export function operationLimitsPlugin(limits: OperationLimits, hooks: OperationLimitsHooks = {}): ApolloServerPlugin {
+  const documents = createValidatedDocuments({ maxTokens: limits.maxTokens, introspection: hooks.introspection ?? false });
   return {
     async requestDidStart() {
       let refusal: GraphQLError | undefined;
       return {
         async didResolveSource(requestContext) {
-          refusal = checkOperation(requestContext.schema, requestContext.source, limits, requestContext.request.variables);
-          if (refusal) (requestContext as { document?: DocumentNode }).document = REFUSED;
+          const { schema, source } = requestContext;
+          const checked = checkParsedOperation(schema, source, limits, requestContext.request.variables, (text) => documents.parse(schema, text));
+          refusal = checked.refusal;
+          const target = requestContext as { document?: DocumentNode };
+          if (refusal) {
+            target.document = REFUSED;
+            return;
+          }
+          if (!checked.document) return;
+          // Validated only once the limits passed: the validation rules are what the limits protect.
+          const validated = documents.validated(schema, source, checked.document);
+          if (validated) target.document = validated;
         },
         async didResolveOperation() {
           if (!refusal) return;

@@ -1,9 +1,11 @@
-import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { failSpan, linkToTraceparent, TRACE_ATTRIBUTES } from '@tributary/telemetry/tracing';
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import { getOperationAST, valueFromASTUntyped, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
 import type { GatewayContext } from '../auth/signing-data-source.ts';
+import { runAndShape, type PreparedOperation } from '../executor/plan-executor.ts';
+import { compileResponseShape } from '../executor/response-shape.ts';
+import type { SubgraphTransport } from '../executor/types.ts';
 import type { UpstreamEvent } from './shared-upstreams.ts';
 import type { SubscriptionPlan, SubscriptionSchema } from './subscription-planner.ts';
 
@@ -21,7 +23,8 @@ export interface ClientOperationInput {
 export interface ClientOperation extends ClientOperationInput {
   /** Executions with the same key share one resolution per event (plan and variables). */
   sharingKey: string;
-  operationContext: ReturnType<typeof buildOperationContext>;
+  /** The per-event plan and the response shape of the client's operation. */
+  prepared: Pick<PreparedOperation, 'plan' | 'shape' | 'isQuery' | 'variableDefaults'>;
 }
 
 export interface EventExecutor {
@@ -32,65 +35,33 @@ export interface EventExecutor {
 
 export interface EventExecutorDeps {
   schema: SubscriptionSchema;
-  /** The API schema as graphql-js sees it (what clients' operations were validated against). */
-  apiGraphQLSchema: GraphQLSchema;
-  /** The gateway's data sources (they sign each subgraph request for the caller). */
-  dataSources: () => ServiceMap;
+  /** The gateway's transport (it signs each subgraph request for the caller). */
+  transport: SubgraphTransport;
   logger: Logger;
 }
 
 /**
- * Resolves each event with Apollo's own plan execution: the per-event plan starts with the
- * primary fetch, answered by the event itself instead of the network, so entity fetches to
- * the other subgraphs, `@requires`, rewrites and response shaping all run exactly as they do
- * for queries (the subgraph-owned part is in the event; the rest is fetched for it).
+ * Resolves each event with the gateway's own executor (the one queries use): the event is the
+ * answer of the plan's primary fetch, so the result tree starts from it, and the rest of the plan
+ * (entity fetches to the other subgraphs, `@requires`, rewrites) and the response shaping run
+ * exactly as they do for queries. The event is never modified (the tree copies what it extends),
+ * so every listener of a shared upstream can be handed the same event object.
  *
- * Listeners of a shared upstream get the same event object; executions of the same client
- * operation (plan, variables; the caller is the same by construction of the upstream key) are
- * done once per event and shared.
+ * Executions of the same client operation (plan, variables; the caller is the same by
+ * construction of the upstream key) are done once per event and shared.
  */
 export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
   const shared = new WeakMap<UpstreamEvent, Map<string, Promise<ExecutionResult>>>();
 
-  async function execute(event: UpstreamEvent, operation: ClientOperation): Promise<ExecutionResult> {
-    const { plan } = operation;
-    const real = deps.dataSources();
-    const primaryOwner = real[plan.primary.serviceName];
-    // Each execution merges entity data into the tree it starts from: give it its own copy.
-    const answer = { data: event.data ? structuredClone(event.data) : event.data, ...(event.errors ? { errors: event.errors } : {}) };
-    const fromEvent: GraphQLDataSource = {
-      process: (request) => {
-        // The primary fetch is the plan's first node; a later fetch to the same subgraph (an
-        // entity fetch for another part of the selection) goes to the network as usual.
-        if (request.request.query === plan.primary.operation && !('representations' in (request.request.variables ?? {}))) {
-          return Promise.resolve(answer as never);
-        }
-        if (!primaryOwner) throw new Error(`no data source for ${plan.primary.serviceName}`);
-        return primaryOwner.process(request);
-      },
-    };
-    const serviceMap: ServiceMap = { ...real, [plan.primary.serviceName]: fromEvent };
-    const { operationContext } = operation;
-    const requestContext = {
-      request: { query: operation.source, variables: operation.variables, operationName: operation.operationName },
+  function execute(event: UpstreamEvent, operation: ClientOperation): Promise<ExecutionResult> {
+    return runAndShape({
+      schema: deps.schema.federated,
+      transport: deps.transport,
+      operation: operation.prepared,
+      variables: operation.variables,
       context: operation.context,
-      logger: deps.logger,
-      metrics: {},
-      document: operation.document,
-      source: operation.source,
-      operationName: operation.operationName ?? null,
-      operation: operationContext.operation,
-      schema: deps.apiGraphQLSchema,
-    };
-    const result = await executeQueryPlan(
-      plan.perEvent,
-      serviceMap,
-      requestContext as never,
-      operationContext,
-      deps.schema.supergraphSchema,
-      deps.schema.apiSchema,
-    );
-    return result as ExecutionResult;
+      initial: { data: event.data, errors: event.errors },
+    });
   }
 
   return {
@@ -98,7 +69,12 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
       return {
         ...input,
         sharingKey: `${input.plan.key}|${JSON.stringify(input.variables)}`,
-        operationContext: buildOperationContext({ schema: deps.apiGraphQLSchema, operationDocument: input.document, operationName: input.operationName }),
+        prepared: {
+          plan: input.plan.perEvent,
+          shape: compileResponseShape(deps.schema.federated.apiGraphQLSchema, input.document, input.operationName),
+          isQuery: false,
+          variableDefaults: variableDefaults(input.document, input.operationName),
+        },
       };
     },
     resolve(event, operation) {
@@ -156,4 +132,13 @@ function orderIdOfEvent(field: string, value: unknown): string | undefined {
   const { id, orderId } = value as { id?: unknown; orderId?: unknown };
   if (typeof orderId === 'string') return orderId;
   return field === 'orderChanged' && typeof id === 'string' ? id : undefined;
+}
+
+/** The operation's variable defaults (for @skip/@include on fields of the event). */
+function variableDefaults(document: DocumentNode, operationName: string | undefined): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const definition of getOperationAST(document, operationName)?.variableDefinitions ?? []) {
+    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return defaults;
 }

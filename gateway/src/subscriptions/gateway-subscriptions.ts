@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import type { ServiceMap } from '@apollo/gateway';
+import type { FederatedSchema } from '../executor/federated-schema.ts';
+import type { SubgraphTransport } from '../executor/types.ts';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { AssertionSigner } from '@tributary/http';
@@ -41,7 +42,8 @@ export interface GatewaySubscriptionsDeps {
   path: string;
   /** The replicas of each subgraph (graphql-ws listens on each one's HTTP URL, as ws:). */
   subgraphReplicas(subgraph: string): ReplicaPool | undefined;
-  dataSources: () => ServiceMap;
+  /** The gateway's subgraph transport: each event's entity fetches go through it. */
+  transport: SubgraphTransport;
   signer: AssertionSigner;
   verifyToken: TokenVerifier;
   rateLimit?: RateLimitGuard;
@@ -54,7 +56,7 @@ export interface GatewaySubscriptionsDeps {
 
 export interface GatewaySubscriptions {
   /** Called with every supergraph the gateway loads; a replaced one ends open subscriptions (SCHEMA_RELOADED). */
-  schemaLoaded(supergraphSdl: string, apiSchema: GraphQLSchema): void;
+  schemaLoaded(schema: FederatedSchema): void;
   /** Ends every subscription with GATEWAY_SHUTTING_DOWN, closes client and subgraph sockets. */
   close(): Promise<void>;
 }
@@ -100,10 +102,10 @@ export function createGatewaySubscriptions(deps: GatewaySubscriptionsDeps): Gate
   });
 
   return {
-    schemaLoaded(supergraphSdl, apiGraphQLSchema) {
+    schemaLoaded(federated) {
       const replaced = current !== undefined;
-      const schema = createSubscriptionSchema(supergraphSdl);
-      current = { schema, apiGraphQLSchema, executor: createEventExecutor({ schema, apiGraphQLSchema, dataSources: deps.dataSources, logger }) };
+      const schema = createSubscriptionSchema(federated);
+      current = { schema, apiGraphQLSchema: federated.apiGraphQLSchema, executor: createEventExecutor({ schema, transport: deps.transport, logger }) };
       // Open subscriptions were planned against the old graph; clients resubscribe against the new one.
       if (replaced) subscriptions.endAll('SCHEMA_RELOADED', 'the gateway loaded a new schema; subscribe again');
     },
