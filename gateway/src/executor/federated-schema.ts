@@ -1,6 +1,7 @@
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import { correctPlanner } from './planner-corrections.ts';
 import { typeRelations, type TypeRelations } from './type-relations.ts';
 
 /**
@@ -23,9 +24,11 @@ export function buildFederatedSchema(supergraphSdl: string): FederatedSchema {
   const supergraph = Supergraph.build(supergraphSdl);
   const apiSchema = supergraph.apiSchema();
   const supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
+  const planner = new QueryPlanner(supergraph);
+  correctPlanner(planner);
   return {
     supergraphSdl,
-    planner: new QueryPlanner(supergraph),
+    planner,
     apiSchema,
     apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
     supergraphGraphQLSchema,

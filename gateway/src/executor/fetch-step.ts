@@ -1,5 +1,6 @@
 import type { FetchNode } from '@apollo/query-planner';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { clientPathSegment } from './alias-arguments.ts';
 import { applyRewrites, representationOf } from './representations.ts';
 import { objectsAtPath, responsePath, type Located, type PlanPath } from './response-path.ts';
 import { ResultTree, type JsonObject } from './result-tree.ts';
@@ -12,6 +13,8 @@ export interface ExecutionState {
   types: TypeRelations;
   variables: Record<string, unknown>;
   errors: GraphQLError[];
+  /** Subgraph error paths name the executor's planning aliases when it used some: they are taken off. */
+  aliased: boolean;
 }
 
 /**
@@ -63,7 +66,7 @@ export function fetchVariables(state: ExecutionState, variableUsages: readonly s
 export function applyFetchResponse(state: ExecutionState, prepared: PreparedFetch, data: JsonObject | null | undefined, errors: readonly GraphQLFormattedError[] | undefined): void {
   const { fetch } = prepared;
   for (const error of errors ?? []) {
-    for (const path of clientPaths(prepared, error.path)) state.errors.push(downstreamError(error, fetch.serviceName, path));
+    for (const path of clientPaths(prepared, error.path)) state.errors.push(downstreamError(error, fetch.serviceName, path && state.aliased ? path.map(clientPathSegment) : path));
   }
   if (!data) return;
   if (!prepared.representations) {

@@ -45,7 +45,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       response = await request(url, { method: 'POST', body, headers, dispatcher: agent });
     } catch (error) {
       observe?.('network_error', (performance.now() - startedAt) / 1000);
-      throw error;
+      // Worded as Apollo's gateway words it; the cause (and its code, which tells a refused
+      // connection from a reset, see connect-failure.ts) stays attached.
+      throw new Error(`request to ${url} failed, reason: ${(error as Error).message}`, { cause: error });
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     observe?.(ok ? 'success' : 'http_error', (performance.now() - startedAt) / 1000);

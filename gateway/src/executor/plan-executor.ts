@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { getOperationAST, getVariableValues, GraphQLError, valueFromASTUntyped, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { print } from 'graphql';
+import { aliasFieldsWithArguments, clientPathSegment } from './alias-arguments.ts';
 import { compilePlan, type CompiledPlan } from './compiled-plan.ts';
 import type { ExecutionState } from './fetch-step.ts';
 import type { FederatedSchema } from './federated-schema.ts';
@@ -25,6 +26,8 @@ export interface PlanExecutorOptions {
 /** What one operation needs on every execution, worked out the first time it is seen. */
 export interface PreparedOperation {
   plan: CompiledPlan;
+  /** Whether the plan asks some fields under planning aliases (see alias-arguments.ts). */
+  aliased: boolean;
   shape: ResponseShape;
   isQuery: boolean;
   variableDefaults: Record<string, unknown>;
@@ -50,13 +53,20 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   function prepare(document: DocumentNode, operationName: string | null | undefined): PreparedOperation {
     const operation = getOperationAST(document, operationName);
     if (!operation) throw new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.');
-    const apolloOperation = operationFromDocument(schema.apiSchema, document, { operationName: operationName ?? undefined, validate: false });
-    const plan = compilePlan(schema.planner.buildQueryPlan(apolloOperation), { mergeFetches });
+    const planning = aliasFieldsWithArguments(document);
+    const apolloOperation = operationFromDocument(schema.apiSchema, planning.document, { operationName: operationName ?? undefined, validate: false });
+    const queryPlan = schema.planner.buildQueryPlan(apolloOperation);
+    if (!queryPlan.node && asksSubgraphs(operation)) {
+      // Apollo's planner answers an operation it cannot satisfy (a field reachable only through a
+      // non-resolvable key) with an empty plan; running it would answer nulls without a word.
+      throw new GraphQLError('The gateway cannot plan this operation: some of its fields cannot be reached from the subgraphs that own them.', { extensions: { code: 'QUERY_PLANNING_FAILED' } });
+    }
+    const plan = compilePlan(queryPlan, { mergeFetches });
     const variableDefaults: Record<string, unknown> = {};
     for (const definition of operation.variableDefinitions ?? []) {
       if (definition.defaultValue) variableDefaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
     }
-    return { plan, shape: compileResponseShape(schema.apiGraphQLSchema, document, operationName), isQuery: operation.operation === 'query', variableDefaults };
+    return { plan, aliased: planning.aliased, shape: compileResponseShape(schema.apiGraphQLSchema, document, operationName, { inputKey: planning.inputKey }), isQuery: operation.operation === 'query', variableDefaults };
   }
 
   function prepared(input: OperationInput & { cacheKey?: string }): PreparedOperation {
@@ -97,31 +107,41 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
 export async function runAndShape(args: {
   schema: FederatedSchema;
   transport: SubgraphTransport;
-  operation: Pick<PreparedOperation, 'plan' | 'shape' | 'isQuery' | 'variableDefaults'>;
+  operation: Pick<PreparedOperation, 'plan' | 'shape' | 'isQuery' | 'variableDefaults' | 'aliased'>;
   variables: Record<string, unknown>;
   context: OperationInput['context'];
   initial?: { data?: Record<string, unknown> | null | undefined; errors?: readonly GraphQLFormattedError[] | undefined };
 }): Promise<ExecutionResult> {
   const { operation, variables } = args;
-  const state: ExecutionState = { tree: new ResultTree(), types: args.schema.types, variables, errors: [] };
+  const state: ExecutionState = { tree: new ResultTree(), types: args.schema.types, variables, errors: [], aliased: operation.aliased };
   if (args.initial) {
     state.tree.merge(state.tree.root, args.initial.data);
-    for (const error of args.initial.errors ?? []) state.errors.push(asGraphQLError(error));
+    for (const error of args.initial.errors ?? []) {
+      state.errors.push(asGraphQLError(operation.aliased && error.path ? { ...error, path: error.path.map(clientPathSegment) } : error));
+    }
   }
   await runPlan(operation.plan, state, {
     operationIsQuery: operation.isQuery,
     send: (serviceName, request, shareable) => args.transport(serviceName, request, { context: args.context, shareable }),
     condition: (variable) => conditionValue(variable, variables, operation.variableDefaults),
   });
-  const found: GraphQLFormattedError[] = [...state.errors];
-  const data = operation.shape.shape(state.tree.root, { ...operation.variableDefaults, ...variables }, found);
-  const errors = found.map(asGraphQLError);
+  // Nulls the shaping finds (a non-null field left null) are reported only when the execution
+  // itself went without errors: a failed fetch already explains every null it left behind, and one
+  // cause should be one error (Apollo's gateway and router judge the same way).
+  const shapingErrors: GraphQLFormattedError[] = [];
+  const data = operation.shape.shape(state.tree.root, { ...operation.variableDefaults, ...variables }, state.errors.length > 0 ? [...state.errors] : shapingErrors);
+  const errors = state.errors.length > 0 ? state.errors : shapingErrors.map(asGraphQLError);
   return errors.length > 0 ? { data, errors } : { data };
 }
 
 function asGraphQLError(error: GraphQLFormattedError | GraphQLError): GraphQLError {
   if (error instanceof GraphQLError) return error;
   return new GraphQLError(error.message, { ...(error.path ? { path: error.path } : {}), ...(error.extensions ? { extensions: error.extensions } : {}) });
+}
+
+/** Whether an operation selects anything besides __typename and introspection at its root. */
+function asksSubgraphs(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD || !selection.name.value.startsWith('__'));
 }
 
 function conditionValue(variable: string, variables: Record<string, unknown>, defaults: Record<string, unknown>): boolean {

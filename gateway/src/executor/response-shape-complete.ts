@@ -50,7 +50,8 @@ export function completeObject(walk: Walk, input: Json, plan: ObjectPlan): Json 
       path.push(key);
       // Stops at the first null that reaches this object, like graphql-js (it would not run the
       // remaining fields): this object is discarded anyway.
-      value = completeValue(walk, field.shape!, field.unsafeKey ? ownValue(input, key) : input[key], field);
+      const inputKey = field.inputKey;
+      value = completeValue(walk, field.shape!, field.unsafeKey ? ownValue(input, inputKey) : input[inputKey], field);
       path.pop();
       if (value === ERRORED) return ERRORED;
     }

@@ -61,6 +61,8 @@ export const INTROSPECTION = 2;
 
 export interface FieldPlan {
   readonly responseName: string;
+  /** Where the field's value is in the merged subgraph data (the response name, unless the executor aliased the field for planning). */
+  readonly inputKey: string;
   readonly fieldName: string;
   /** The runtime type owning the field, as graphql-js names it in "Cannot return null for …" */
   readonly parentTypeName: string;
@@ -97,6 +99,8 @@ export class PlanContext {
   constructor(
     readonly schema: GraphQLSchema,
     readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    /** The data key of a field (see ShapeOptions.inputKey). */
+    readonly inputKey: (field: FieldNode, responseName: string) => string = (_field, responseName) => responseName,
   ) {}
 
   outputShape(type: GraphQLOutputType): OutputShape {
@@ -206,14 +210,16 @@ export class PlanBuilder {
         if (!definition) continue;
         shape = this.context.outputShape(definition.type);
       }
+      const inputKey = this.context.inputKey(nodes[0]!, responseName);
       fields.push({
         responseName,
+        inputKey,
         fieldName,
         parentTypeName: runtime.name,
         kind,
         shape,
         selectionSets: nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
-        unsafeKey: responseName in Object.prototype,
+        unsafeKey: responseName in Object.prototype || inputKey in Object.prototype,
         builder: this,
         lastRuntime: null,
         lastPlan: null,

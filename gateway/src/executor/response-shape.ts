@@ -36,7 +36,16 @@ export interface ResponseShape {
   shape(input: Record<string, unknown> | null | undefined, variables: Record<string, unknown>, errors: GraphQLFormattedError[]): Record<string, unknown> | null;
 }
 
-export function compileResponseShape(apiSchema: GraphQLSchema, document: DocumentNode, operationName?: string | null): ResponseShape {
+export interface ShapeOptions {
+  /**
+   * Where a field's value is in the merged data, when not under its response name: the executor
+   * plans some fields under an alias of its own (see alias-arguments.ts) and the answer must still
+   * carry the client's names.
+   */
+  inputKey?: (field: FieldNode, responseName: string) => string;
+}
+
+export function compileResponseShape(apiSchema: GraphQLSchema, document: DocumentNode, operationName?: string | null, options: ShapeOptions = {}): ResponseShape {
   const operation = pickOperation(document, operationName);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -44,7 +53,7 @@ export function compileResponseShape(apiSchema: GraphQLSchema, document: Documen
   }
   const rootType = apiSchema.getRootType(operation.operation);
   if (!rootType) throw new Error(`The schema has no ${operation.operation} type`);
-  const context = new PlanContext(apiSchema, fragments);
+  const context = new PlanContext(apiSchema, fragments, options.inputKey);
   const conditions = conditionVariables(operation, fragments);
   // One plan tree per combination of @skip/@include values (a handful at most for one operation).
   const builders = new Map<string, PlanBuilder>();

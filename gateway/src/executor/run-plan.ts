@@ -45,7 +45,11 @@ async function runNode(node: StepNode, from: readonly Located[], state: Executio
 
 async function runFetch(fetch: FetchNode, node: Extract<StepNode, { kind: 'Fetch' }>, from: readonly Located[], state: ExecutionState, deps: RunDeps): Promise<void> {
   const prepared = prepareFetch(state, fetch, node.path, from);
-  if (!prepared) return;
+  if (prepared) await sendPrepared(prepared, state, deps);
+}
+
+async function sendPrepared(prepared: PreparedFetch, state: ExecutionState, deps: RunDeps): Promise<void> {
+  const { fetch } = prepared;
   const variables = fetchVariables(state, fetch.variableUsages);
   if (prepared.representations) variables['representations'] = prepared.representations;
   try {
@@ -60,6 +64,10 @@ async function runFetch(fetch: FetchNode, node: Extract<StepNode, { kind: 'Fetch
  * One request for several fetches: each part's representations go in its own variable (an empty
  * list when it has nothing to ask this time), the answer is split back by the root aliases, and
  * each part is merged as if it had been fetched alone. A request that fails fails every part.
+ *
+ * An error in one part's non-null root field (`_entities` is `[_Entity]!`) nulls the whole merged
+ * answer, which alone would have cost only that part: then each part is sent again on its own, so
+ * a merged request never answers worse than separate ones would have (queries only, safe to repeat).
  */
 async function runMergedFetch(merged: MergedFetch, from: readonly Located[], state: ExecutionState, deps: RunDeps): Promise<void> {
   const prepared = merged.parts.map((part) => prepareFetch(state, part.fetch, part.path, from));
@@ -73,6 +81,10 @@ async function runMergedFetch(merged: MergedFetch, from: readonly Located[], sta
     response = await deps.send(merged.serviceName, { query: merged.operation, variables, operationName: merged.operationName }, shareable(merged.parts[0]!.fetch, deps));
   } catch (error) {
     for (const p of prepared) if (p) state.errors.push(requestFailedError(error, merged.serviceName));
+    return;
+  }
+  if (!response.data && response.errors?.length && merged.parts.length > 1) {
+    await Promise.all(prepared.map((one) => (one ? sendPrepared(one, state, deps) : undefined)));
     return;
   }
   merged.parts.forEach((part, i) => {

@@ -24,7 +24,7 @@ export interface ClientOperation extends ClientOperationInput {
   /** Executions with the same key share one resolution per event (plan and variables). */
   sharingKey: string;
   /** The per-event plan and the response shape of the client's operation. */
-  prepared: Pick<PreparedOperation, 'plan' | 'shape' | 'isQuery' | 'variableDefaults'>;
+  prepared: Pick<PreparedOperation, 'plan' | 'shape' | 'isQuery' | 'variableDefaults' | 'aliased'>;
 }
 
 export interface EventExecutor {
@@ -71,7 +71,8 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
         sharingKey: `${input.plan.key}|${JSON.stringify(input.variables)}`,
         prepared: {
           plan: input.plan.perEvent,
-          shape: compileResponseShape(deps.schema.federated.apiGraphQLSchema, input.document, input.operationName),
+          shape: compileResponseShape(deps.schema.federated.apiGraphQLSchema, input.document, input.operationName, { inputKey: input.plan.planning.inputKey }),
+          aliased: input.plan.planning.aliased,
           isQuery: false,
           variableDefaults: variableDefaults(input.document, input.operationName),
         },

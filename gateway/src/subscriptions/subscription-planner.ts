@@ -3,6 +3,7 @@ import { operationFromDocument } from '@apollo/federation-internals';
 import type { FetchNode } from '@apollo/query-planner';
 import type { DocumentNode } from 'graphql';
 import { print } from 'graphql';
+import { aliasFieldsWithArguments, type PlanningDocument } from '../executor/alias-arguments.ts';
 import { compilePlan, type CompiledPlan } from '../executor/compiled-plan.ts';
 import type { FederatedSchema } from '../executor/federated-schema.ts';
 import { LruCache } from '../cache/lru-cache.ts';
@@ -15,6 +16,8 @@ export interface SubscriptionPlan {
   perEvent: CompiledPlan;
   /** Identifies the plan in caches and shared executions. */
   key: string;
+  /** How the client's fields are found in the events and fetched data (see executor/alias-arguments.ts). */
+  planning: Pick<PlanningDocument, 'inputKey' | 'aliased'>;
 }
 
 /** The supergraph as the subscription executor needs it; rebuilt when the gateway loads a new one. */
@@ -39,11 +42,12 @@ export function createSubscriptionSchema(federated: FederatedSchema, options: { 
       const key = `${operationName ?? ''}\n${print(document)}`;
       const cached = cache.get(key);
       if (cached) return cached;
-      const operation = operationFromDocument(federated.apiSchema, document, { operationName, validate: false });
+      const planning = aliasFieldsWithArguments(document);
+      const operation = operationFromDocument(federated.apiSchema, planning.document, { operationName, validate: false });
       const node = federated.planner.buildQueryPlan(operation).node;
       if (node?.kind !== 'Subscription') throw new Error('not a subscription operation');
       const perEvent = compilePlan({ kind: 'QueryPlan', ...(node.rest ? { node: node.rest } : {}) }, { mergeFetches: true });
-      const plan: SubscriptionPlan = { primary: node.primary, perEvent, key: createHash('sha256').update(key).digest('base64url') };
+      const plan: SubscriptionPlan = { primary: node.primary, perEvent, key: createHash('sha256').update(key).digest('base64url'), planning };
       cache.set(key, plan);
       return plan;
     },
