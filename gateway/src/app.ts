@@ -7,8 +7,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createMetricsRegistry, type Logger } from '@tributary/telemetry';
 import { ASSERTION_HEADER, type AssertionSigner } from '@tributary/http';
-import { createDedupCounter } from './auth/inflight-dedup.ts';
-import type { GatewayContext } from './auth/signing-data-source.ts';
+import { createDedupCounter } from './metrics/subgraph-dedup-metrics.ts';
+import type { GatewayContext } from './auth/gateway-context.ts';
 import { createTributaryGateway } from './executor/gateway.ts';
 import { createHttpTransport } from './executor/http-transport.ts';
 import type { TokenVerifier } from './auth/verify-token.ts';

@@ -108,6 +108,13 @@ function clientPaths(prepared: PreparedFetch, path: readonly (string | number)[]
     const paths = prepared.targets.filter((_, i) => prepared.representationOf[i] === index).map((target) => [...responsePath(target), ...rest]);
     return paths.length > 0 ? paths : [rest];
   }
+  if (prepared.representations) {
+    // An error naming no entity (the whole `_entities` failed) concerns every target: its path is
+    // where they are, up to the first list (a response path has no "every element" marker).
+    const where = prepared.targets[0] ? responsePath(prepared.targets[0]) : [];
+    const firstIndex = where.findIndex((segment) => typeof segment === 'number');
+    return [firstIndex < 0 ? where : where.slice(0, firstIndex)];
+  }
   const base = prepared.targets[0] ? responsePath(prepared.targets[0]) : [];
   return [[...base, ...path]];
 }

@@ -1,6 +1,6 @@
 import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import { buildFederatedSchema, type FederatedSchema } from './federated-schema.ts';
 import { createPlanExecutor, type PlanExecutor } from './plan-executor.ts';
 import type { SubgraphTransport } from './types.ts';

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import { isConnectFailure } from '../supergraph/connect-failure.ts';
 import { createReplicaPool, sendToReplicas, type ReplicaPool } from '../supergraph/replica-pool.ts';
 import type { ObserveSubgraphFetch } from '../metrics/subgraph-fetch-metrics.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { getOperationAST, getVariableValues, GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 import { print } from 'graphql';
 import { aliasFieldsWithArguments, clientPathSegment } from './alias-arguments.ts';
 import { compilePlan, type CompiledPlan } from './compiled-plan.ts';
@@ -10,6 +10,7 @@ import { LruCache } from '../cache/lru-cache.ts';
 import { compileResponseShape, type ResponseShape } from './response-shape.ts';
 import { ResultTree } from './result-tree.ts';
 import { runPlan } from './run-plan.ts';
+import { inSpan } from './spans.ts';
 import type { OperationInput, SubgraphTransport } from './types.ts';
 
 /** Plans kept per schema by default; each is a few kilobytes. */
@@ -30,6 +31,7 @@ export interface PreparedOperation {
   aliased: boolean;
   shape: ResponseShape;
   isQuery: boolean;
+  variableDefinitions: readonly VariableDefinitionNode[];
   variableDefaults: Record<string, unknown>;
 }
 
@@ -66,14 +68,14 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
     for (const definition of operation.variableDefinitions ?? []) {
       if (definition.defaultValue) variableDefaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
     }
-    return { plan, aliased: planning.aliased, shape: compileResponseShape(schema.apiGraphQLSchema, document, operationName, { inputKey: planning.inputKey }), isQuery: operation.operation === 'query', variableDefaults };
+    return { plan, aliased: planning.aliased, shape: compileResponseShape(schema.apiGraphQLSchema, document, operationName, { inputKey: planning.inputKey }), isQuery: operation.operation === 'query', variableDefinitions: operation.variableDefinitions ?? [], variableDefaults };
   }
 
   function prepared(input: OperationInput & { cacheKey?: string }): PreparedOperation {
     const key = `${input.cacheKey ?? createHash('sha256').update(print(input.document)).digest('hex')}\n${input.operationName ?? ''}`;
     let entry = cache.get(key);
     if (!entry) {
-      entry = prepare(input.document, input.operationName);
+      entry = inSpan('gateway.plan', {}, () => prepare(input.document, input.operationName));
       cache.set(key, entry);
     }
     return entry;
@@ -82,22 +84,26 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   return {
     schema,
     cachedPlans: () => cache.size,
-    async execute(input) {
-      const variables = input.variables ?? {};
-      let operation: PreparedOperation;
-      try {
-        operation = prepared(input);
-      } catch (error) {
-        return { errors: [error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error))] };
-      }
-      const definitions = getOperationAST(input.document, input.operationName)?.variableDefinitions;
-      if (definitions?.length) {
-        const coerced = getVariableValues(schema.apiGraphQLSchema, definitions, variables);
-        if (coerced.errors) return { errors: coerced.errors };
-      }
-      return runAndShape({ schema, transport, operation, variables, context: input.context });
+    execute(input) {
+      return inSpan('gateway.request', input.operationName ? { 'graphql.operation.name': input.operationName } : {}, () => execute(input));
     },
   };
+
+  async function execute(input: OperationInput & { cacheKey?: string }): Promise<ExecutionResult> {
+    const variables = input.variables ?? {};
+    let operation: PreparedOperation;
+    try {
+      operation = prepared(input);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error))] };
+    }
+    const definitions = operation.variableDefinitions;
+    if (definitions.length > 0) {
+      const coerced = getVariableValues(schema.apiGraphQLSchema, definitions, variables);
+      if (coerced.errors) return { errors: coerced.errors };
+    }
+    return inSpan('gateway.execute', {}, () => runAndShape({ schema, transport, operation, variables, context: input.context }));
+  }
 }
 
 /**
@@ -122,7 +128,7 @@ export async function runAndShape(args: {
   }
   await runPlan(operation.plan, state, {
     operationIsQuery: operation.isQuery,
-    send: (serviceName, request, shareable) => args.transport(serviceName, request, { context: args.context, shareable }),
+    send: (serviceName, request, shareable) => inSpan('gateway.fetch', { service: serviceName }, () => args.transport(serviceName, request, { context: args.context, shareable })),
     condition: (variable) => conditionValue(variable, variables, operation.variableDefaults),
   });
   // Nulls the shaping finds (a non-null field left null) are reported only when the execution

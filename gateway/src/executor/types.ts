@@ -1,5 +1,5 @@
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 
 /** One GraphQL request to one subgraph, as the executor builds it from a plan's fetch. */
 export interface SubgraphRequest {

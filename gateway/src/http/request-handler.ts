@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import { AuthenticationError, type TokenVerifier } from '../auth/verify-token.ts';
 import type { Registry } from 'prom-client';
 import type { ReadinessReport } from '../health/readiness.ts';

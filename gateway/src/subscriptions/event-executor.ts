@@ -2,7 +2,7 @@ import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opente
 import { failSpan, linkToTraceparent, TRACE_ATTRIBUTES } from '@tributary/telemetry/tracing';
 import { getOperationAST, valueFromASTUntyped, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import { runAndShape, type PreparedOperation } from '../executor/plan-executor.ts';
 import { compileResponseShape } from '../executor/response-shape.ts';
 import type { SubgraphTransport } from '../executor/types.ts';

@@ -1,7 +1,7 @@
 import { Kind, OperationTypeNode, type DocumentNode, type ExecutionResult, type FieldNode, type ValueNode } from 'graphql';
 import { parse } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import { ClientStream } from './client-stream.ts';
 import { codedErrorResult, errorResult } from './error-results.ts';
 import type { EventExecutor } from './event-executor.ts';

@@ -5,7 +5,7 @@ import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { AssertionSigner } from '@tributary/http';
 import type { Logger } from '@tributary/telemetry';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import type { OperationLimits } from '../limits/operation-limits.ts';
 import type { RateLimitGuard } from '../rate-limit/guard.ts';

@@ -4,7 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Actor } from '@tributary/contracts';
 import type { Logger } from '@tributary/telemetry';
-import type { GatewayContext } from '../auth/signing-data-source.ts';
+import type { GatewayContext } from '../auth/gateway-context.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { checkOperation, type OperationLimits } from '../limits/operation-limits.ts';
 import { rateLimitCallerOf } from '../rate-limit/caller.ts';

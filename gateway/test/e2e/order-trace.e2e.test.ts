@@ -68,7 +68,7 @@ describe('one order, one trace', () => {
   it('starts the order under the gateway fetch that carried the mutation to the order subgraph', () => {
     const append = trace.find((span) => span.name === 'append OrderPlaced')!;
     // Without the http instrumentation in this process, the parent is the gateway.fetch span
-    // whose traceparent the signing data source put on the subgraph request.
+    // whose traceparent the gateway's transport put on the subgraph request.
     let ancestor = byId(append.parentSpanId);
     while (ancestor && ancestor.name !== 'gateway.fetch') ancestor = byId(ancestor.parentSpanId);
     expect(ancestor?.name).toBe('gateway.fetch');

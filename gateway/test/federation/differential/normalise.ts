@@ -25,9 +25,21 @@ function allErrors(result: FederationResult): readonly GraphQLFormattedError[] {
 /** Ports differ between the two runs (each has its own subgraph servers); nothing else may. */
 const withoutPorts = (message: string) => message.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
 
+/**
+ * For an entity fetch's error that names no entity, Apollo Gateway appends the subgraph's path to
+ * its plan path, list marker included (`["products", "@", "_entities"]`, `["bad", "_entities"]`);
+ * neither `@` nor `_entities` is in the client's response, so Tributary reports the path up to
+ * the first list (`["products"]`, `["bad"]`). Compared as Tributary reports it.
+ */
+const withoutPlanMarkers = (path: readonly (string | number)[] | undefined) => {
+  if (!path) return null;
+  const marker = path.findIndex((segment) => segment === '@' || segment === '_entities');
+  return marker < 0 ? path : path.slice(0, marker);
+};
+
 export function comparable(result: FederationResult): ComparableAnswer {
   const errors = allErrors(result).map((error) =>
-    JSON.stringify({ message: withoutPorts(error.message), path: error.path ?? null, code: error.extensions?.['code'] ?? null }),
+    JSON.stringify({ message: withoutPorts(error.message), path: withoutPlanMarkers(error.path), code: error.extensions?.['code'] ?? null }),
   );
   return { data: 'data' in result ? (JSON.parse(JSON.stringify(result.data)) as unknown) : ABSENT, errors: errors.sort() };
 }
