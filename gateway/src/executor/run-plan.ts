@@ -83,7 +83,8 @@ async function runMergedFetch(merged: MergedFetch, from: readonly Located[], sta
     for (const p of prepared) if (p) state.errors.push(requestFailedError(error, merged.serviceName));
     return;
   }
-  if (!response.data && response.errors?.length && merged.parts.length > 1) {
+  // Worth it only when several parts asked something: a lone part would just be sent again as it was.
+  if (!response.data && response.errors?.length && prepared.filter(Boolean).length > 1) {
     await Promise.all(prepared.map((one) => (one ? sendPrepared(one, state, deps) : undefined)));
     return;
   }
