@@ -32,7 +32,9 @@ export function correctPlanner(planner: QueryPlanner): void {
   if (!graph) throw new Error('Apollo query planner without a federatedQueryGraph: the planner correction does not fit this version');
   corrected.add(graph);
   if (installed) return;
-  const graphPath = createRequire(import.meta.url)('@apollo/query-graphs/dist/graphPath.js') as { getLocallySatisfiableKey: KeyChooser };
+  // The copy of @apollo/query-graphs that the planner itself loads (resolved from the planner's place).
+  const fromPlanner = createRequire(createRequire(import.meta.url).resolve('@apollo/query-planner'));
+  const graphPath = fromPlanner('@apollo/query-graphs/dist/graphPath.js') as { getLocallySatisfiableKey: KeyChooser };
   const apolloChoice = graphPath.getLocallySatisfiableKey;
   graphPath.getLocallySatisfiableKey = (graph, vertex) => (corrected.has(graph) ? resolvableKey(graph, vertex) : undefined) ?? apolloChoice(graph, vertex);
   installed = true;
