@@ -26,29 +26,29 @@ export class UnsupportedPlanError extends Error {}
 export function compilePlan(plan: QueryPlan, options: { mergeFetches: boolean }): CompiledPlan {
   const node = plan.node;
   if (node?.kind === 'Subscription') throw new UnsupportedPlanError('a subscription plan is run by the subscription executor, not as a query');
-  const root = node ? compileNode(node, [], options) : undefined;
+  const root = node ? compileNode(node, options) : undefined;
   return { root, requestCount: root ? countRequests(root) : 0 };
 }
 
-function compileNode(node: PlanNode, path: PlanPath, options: { mergeFetches: boolean }): StepNode {
+function compileNode(node: PlanNode, options: { mergeFetches: boolean }): StepNode {
   switch (node.kind) {
     case 'Fetch':
-      return { kind: 'Fetch', fetch: node, path };
+      return { kind: 'Fetch', fetch: node, path: [] };
     case 'Flatten':
       // Flatten(Fetch) is the usual shape: the fetch itself carries the path.
-      return node.node.kind === 'Fetch' ? { kind: 'Fetch', fetch: node.node, path: [...path, ...node.path] } : { kind: 'Flatten', path: [...path, ...node.path], node: compileNode(node.node, [], options) };
+      return node.node.kind === 'Fetch' ? { kind: 'Fetch', fetch: node.node, path: node.path } : { kind: 'Flatten', path: node.path, node: compileNode(node.node, options) };
     case 'Sequence':
-      return { kind: 'Sequence', nodes: node.nodes.map((child) => compileNode(child, path, options)) };
+      return { kind: 'Sequence', nodes: node.nodes.map((child) => compileNode(child, options)) };
     case 'Parallel': {
-      const nodes = node.nodes.map((child) => compileNode(child, path, options));
+      const nodes = node.nodes.map((child) => compileNode(child, options));
       return { kind: 'Parallel', nodes: options.mergeFetches ? mergeParallelFetches(nodes) : nodes };
     }
     case 'Condition':
       return {
         kind: 'Condition',
         variable: node.condition,
-        ifClause: node.ifClause ? compileNode(node.ifClause, path, options) : undefined,
-        elseClause: node.elseClause ? compileNode(node.elseClause, path, options) : undefined,
+        ifClause: node.ifClause ? compileNode(node.ifClause, options) : undefined,
+        elseClause: node.elseClause ? compileNode(node.elseClause, options) : undefined,
       };
     case 'Defer':
       throw new UnsupportedPlanError('@defer is not supported by this gateway');

@@ -1,4 +1,4 @@
-import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
+import { ApolloGateway, type GatewayConfig, type SupergraphSdlHook } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../auth/gateway-context.ts';
 import { buildFederatedSchema, type FederatedSchema } from './federated-schema.ts';
@@ -12,7 +12,7 @@ export interface TributaryGatewayOptions {
   planCacheSize?: number;
   mergeFetches?: boolean;
   /** Apollo's gateway logs through this (schema loading). */
-  logger?: ConstructorParameters<typeof ApolloGateway>[0] extends infer C ? (C extends { logger?: infer L } ? L : never) : never;
+  logger?: GatewayConfig['logger'];
 }
 
 export interface TributaryGateway extends GatewayInterface {

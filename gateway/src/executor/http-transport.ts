@@ -2,7 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { GatewayContext } from '../auth/gateway-context.ts';
 import { isConnectFailure } from '../supergraph/connect-failure.ts';
 import { createReplicaPool, sendToReplicas, type ReplicaPool } from '../supergraph/replica-pool.ts';
-import type { ObserveSubgraphFetch } from '../metrics/subgraph-fetch-metrics.ts';
+import { timedFetch, type ObserveSubgraphFetch } from '../metrics/subgraph-fetch-metrics.ts';
 import { createSharedFlights } from './shared-flights.ts';
 import type { SubgraphResponse, SubgraphTransport } from './types.ts';
 
@@ -33,26 +33,33 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const timeout = options.timeoutMs ?? 30_000;
   const agent = new Agent({ connections: options.connectionsPerOrigin ?? 64, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
   const pools = new Map<string, ReplicaPool>(Object.entries(options.urls).map(([name, target]) => [name, typeof target === 'string' ? createReplicaPool(name, [target]) : target]));
-  const observers = new Map<string, ObserveSubgraphFetch | undefined>();
   const flights = createSharedFlights<SubgraphResponse>();
 
-  async function post(subgraph: string, url: string, body: string, headers: Record<string, string>): Promise<SubgraphResponse> {
-    let observe = observers.get(subgraph);
-    if (!observers.has(subgraph)) observers.set(subgraph, (observe = options.observe?.(subgraph)));
-    const startedAt = performance.now();
-    let response: Dispatcher.ResponseData;
+  /** One POST, answered once its headers are in (what the fetch metric times). */
+  async function postOnce(url: string, body: string, headers: Record<string, string>): Promise<{ ok: boolean; response: Dispatcher.ResponseData }> {
     try {
-      response = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+      const response = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+      return { ok: response.statusCode >= 200 && response.statusCode < 300, response };
     } catch (error) {
-      observe?.('network_error', (performance.now() - startedAt) / 1000);
       // Worded as Apollo's gateway words it; the cause (and its code, which tells a refused
       // connection from a reset, see connect-failure.ts) stays attached.
       throw new Error(`request to ${url} failed, reason: ${(error as Error).message}`, { cause: error });
     }
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    observe?.(ok ? 'success' : 'http_error', (performance.now() - startedAt) / 1000);
-    const text = await response.body.text();
-    return parseAnswer(subgraph, response.statusCode, text);
+  }
+  // Per subgraph: timed and classified by the shared metric wrapper when there is an observer.
+  const posters = new Map<string, typeof postOnce>();
+  const posterOf = (subgraph: string) => {
+    let post = posters.get(subgraph);
+    if (!post) {
+      const observe = options.observe?.(subgraph);
+      posters.set(subgraph, (post = observe ? timedFetch(postOnce, observe) : postOnce));
+    }
+    return post;
+  };
+
+  async function post(subgraph: string, url: string, body: string, headers: Record<string, string>): Promise<SubgraphResponse> {
+    const { response } = await posterOf(subgraph)(url, body, headers);
+    return parseAnswer(subgraph, response.statusCode, await response.body.text());
   }
 
   async function sendNow(subgraph: string, body: string, context: GatewayContext): Promise<SubgraphResponse> {

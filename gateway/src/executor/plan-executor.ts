@@ -64,10 +64,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       throw new GraphQLError('The gateway cannot plan this operation: some of its fields cannot be reached from the subgraphs that own them.', { extensions: { code: 'QUERY_PLANNING_FAILED' } });
     }
     const plan = compilePlan(queryPlan, { mergeFetches });
-    const variableDefaults: Record<string, unknown> = {};
-    for (const definition of operation.variableDefinitions ?? []) {
-      if (definition.defaultValue) variableDefaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
-    }
+    const variableDefaults = variableDefaultsOf(operation);
     return { plan, aliased: planning.aliased, shape: compileResponseShape(schema.apiGraphQLSchema, document, operationName, { inputKey: planning.inputKey }), isQuery: operation.operation === 'query', variableDefinitions: operation.variableDefinitions ?? [], variableDefaults };
   }
 
@@ -143,6 +140,15 @@ export async function runAndShape(args: {
 function asGraphQLError(error: GraphQLFormattedError | GraphQLError): GraphQLError {
   if (error instanceof GraphQLError) return error;
   return new GraphQLError(error.message, { ...(error.path ? { path: error.path } : {}), ...(error.extensions ? { extensions: error.extensions } : {}) });
+}
+
+/** The operation's variable defaults (for @skip/@include and Condition nodes when the client sent no value). */
+export function variableDefaultsOf(operation: OperationDefinitionNode | null | undefined): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const definition of operation?.variableDefinitions ?? []) {
+    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return defaults;
 }
 
 /** Whether an operation selects anything besides __typename and introspection at its root. */

@@ -8,7 +8,7 @@ import type { LimitInput } from './fragments.ts';
 import { checkQuerySize } from './query-size.ts';
 import { checkRootFields } from './root-fields.ts';
 import { checkTokenCount } from './token-count.ts';
-import { createValidatedDocuments } from './validated-documents.ts';
+import { createValidatedDocuments, parseWithin } from './validated-documents.ts';
 
 /** What one operation may ask of the gateway (GatewayConfig.limits; see config.ts for the variables). */
 export interface OperationLimits {
@@ -66,7 +66,7 @@ function checkParsedOperation(
   source: string,
   limits: OperationLimits,
   variables: Record<string, unknown> | undefined,
-  parseSource: (source: string) => DocumentNode | undefined = (text) => parseOrUndefined(text, limits.maxTokens),
+  parseSource: (source: string) => DocumentNode | undefined = (text) => parseWithin(text, limits.maxTokens),
 ): { refusal?: GraphQLError; document?: DocumentNode } {
   const early = checkQuerySize(source, limits.maxBytes) ?? checkTokenCount(source, limits.maxTokens);
   if (early) return { refusal: early };
@@ -74,14 +74,6 @@ function checkParsedOperation(
   if (!document) return {};
   const refusal = checkDocument(schema, document, limits, variables);
   return refusal ? { refusal, document } : { document };
-}
-
-function parseOrUndefined(source: string, maxTokens: number): DocumentNode | undefined {
-  try {
-    return parse(source, { maxTokens });
-  } catch {
-    return undefined;
-  }
 }
 
 export interface OperationLimitsHooks {

@@ -32,13 +32,7 @@ export function createValidatedDocuments(options: { maxTokens: number; introspec
     if (!cache) bySchema.set(schema, (cache = new LruCache(options.capacity ?? 500)));
     return cache;
   };
-  const parseOrUndefined = (source: string) => {
-    try {
-      return parse(source, { maxTokens: options.maxTokens });
-    } catch {
-      return undefined;
-    }
-  };
+  const parseOrUndefined = (source: string) => parseWithin(source, options.maxTokens);
   return {
     parse(schema, source) {
       if (source.length > maxCachedBytes) return parseOrUndefined(source);
@@ -61,3 +55,12 @@ const noIntrospection: ValidationRule = (context) => ({
     if (node.name.value === '__schema' || node.name.value === '__type') context.reportError(new GraphQLError('introspection is disabled', { nodes: [node] }));
   },
 });
+
+/** The parsed document, or undefined when the source does not parse within `maxTokens` (Apollo then answers with its own syntax error). */
+export function parseWithin(source: string, maxTokens: number): DocumentNode | undefined {
+  try {
+    return parse(source, { maxTokens });
+  } catch {
+    return undefined;
+  }
+}

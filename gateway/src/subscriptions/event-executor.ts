@@ -1,9 +1,9 @@
 import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { failSpan, linkToTraceparent, TRACE_ATTRIBUTES } from '@tributary/telemetry/tracing';
-import { getOperationAST, valueFromASTUntyped, type DocumentNode, type ExecutionResult } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Logger } from '@tributary/telemetry';
 import type { GatewayContext } from '../auth/gateway-context.ts';
-import { runAndShape, type PreparedOperation } from '../executor/plan-executor.ts';
+import { runAndShape, variableDefaultsOf, type PreparedOperation } from '../executor/plan-executor.ts';
 import { compileResponseShape } from '../executor/response-shape.ts';
 import type { SubgraphTransport } from '../executor/types.ts';
 import type { UpstreamEvent } from './shared-upstreams.ts';
@@ -74,7 +74,7 @@ export function createEventExecutor(deps: EventExecutorDeps): EventExecutor {
           shape: compileResponseShape(deps.schema.federated.apiGraphQLSchema, input.document, input.operationName, { inputKey: input.plan.planning.inputKey }),
           aliased: input.plan.planning.aliased,
           isQuery: false,
-          variableDefaults: variableDefaults(input.document, input.operationName),
+          variableDefaults: variableDefaultsOf(getOperationAST(input.document, input.operationName)),
         },
       };
     },
@@ -135,11 +135,3 @@ function orderIdOfEvent(field: string, value: unknown): string | undefined {
   return field === 'orderChanged' && typeof id === 'string' ? id : undefined;
 }
 
-/** The operation's variable defaults (for @skip/@include on fields of the event). */
-function variableDefaults(document: DocumentNode, operationName: string | undefined): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const definition of getOperationAST(document, operationName)?.variableDefinitions ?? []) {
-    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
-  }
-  return defaults;
-}
